@@ -1,0 +1,106 @@
+"""Read settings from the environment, naming the variable when a value is bad."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+BROKER_SCHEMES = {"filesystem", "redis", "rediss", "memory"}
+
+
+def _fail(name: str, value: str, expected: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"Environment variable {name} is malformed ({value!r}): expected {expected}."
+    )
+
+
+def read_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def read_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise _fail(name, raw, "one of 1/0, true/false, yes/no, on/off")
+
+
+def read_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise _fail(name, raw, "a whole number") from None
+    if value < minimum:
+        raise _fail(name, raw, f"a whole number not below {minimum}")
+    return value
+
+
+def read_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def read_database(name: str = "DATABASE_URL", default: str = "") -> dict[str, Any]:
+    """Parse a database URL, refusing anything that is not a usable address."""
+    raw = os.environ.get(name, "").strip() or default
+    parts = urlsplit(raw)
+    if parts.scheme not in DATABASE_SCHEMES:
+        raise _fail(name, raw, "sqlite:///path or postgres://user@host:port/name")
+    if parts.scheme != "sqlite":
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise _fail(name, raw, "a numeric port") from None
+        if not parts.hostname or parts.path.strip("/") == "":
+            raise _fail(name, raw, "postgres://user@host:port/name with a host and a name")
+    try:
+        config = env.db_url_config(raw)
+    except Exception as exc:  # django-environ raises assorted errors
+        raise _fail(name, raw, f"a database URL ({exc})") from None
+    config.setdefault("OPTIONS", {})
+    if config["ENGINE"].endswith("postgresql"):
+        config["OPTIONS"].setdefault("connect_timeout", 5)
+    return config
+
+
+def read_broker(name: str = "CELERY_BROKER_URL", default: str = "filesystem://") -> str:
+    raw = os.environ.get(name, "").strip() or default
+    parts = urlsplit(raw)
+    if parts.scheme not in BROKER_SCHEMES:
+        raise _fail(name, raw, "filesystem:// or redis://host:port/db")
+    if parts.scheme.startswith("redis"):
+        try:
+            parts.port  # noqa: B018
+        except ValueError:
+            raise _fail(name, raw, "a numeric port") from None
+        if not parts.hostname:
+            raise _fail(name, raw, "redis://host:port/db with a host")
+    return raw
+
+
+def read_email(name: str = "EMAIL_URL", default: str = "consolemail://") -> dict[str, Any]:
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        return env.email_url_config(raw)
+    except Exception:
+        raise _fail(name, raw, "smtp://user:password@host:port or consolemail://") from None

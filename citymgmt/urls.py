@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from citymgmt import views
+from citymgmt.health import health
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
+    path("squads/", include("squads.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("markets/", include("vendors.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("citymgmt.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+]

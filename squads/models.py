@@ -1,0 +1,419 @@
+"""Areas, squad units, members, workstations and published contact cards."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from squads.validators import normalize_phone, validate_mobile, validate_phone
+
+SQUAD_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
+
+
+class PhoneField(models.CharField):
+    """A phone number, stored normalised (0536-3221234, 13812345678)."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_phone(value) if value else value
+
+
+class Area(models.Model):
+    """An administrative area: district, street (街道·镇), community (社区) or grid."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("district")
+        STREET = "street", _("street or town")
+        COMMUNITY = "community", _("community")
+        GRID = "grid", _("grid")
+
+    # Codes follow GB/T 2260 for the district (6 digits), then 3 digits per level.
+    CODE_LENGTH = {
+        Level.DISTRICT: 6,
+        Level.STREET: 9,
+        Level.COMMUNITY: 12,
+        Level.GRID: 15,
+    }
+    PARENT_LEVEL = {
+        Level.STREET: Level.DISTRICT,
+        Level.COMMUNITY: Level.STREET,
+        Level.GRID: Level.COMMUNITY,
+    }
+
+    code = models.CharField(
+        _("code"),
+        max_length=15,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6,15}$", _("An area code is 6 to 15 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # The routing table: every community is covered by exactly one unit.
+    covering_squad = models.ForeignKey(
+        "Squad",
+        verbose_name=_("covering unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_areas",
+        help_text=_("Required for communities: the unit that handles its cases."),
+    )
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=["district", "street", "community", "grid"]),
+                name="area_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="district") | Q(parent__isnull=False),
+                name="area_parent_required_below_district",
+            ),
+            models.CheckConstraint(
+                condition=(Q(level="community") & Q(covering_squad__isnull=False))
+                | (~Q(level="community") & Q(covering_squad__isnull=True)),
+                name="area_community_covered_by_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="area_name_unique_in_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        expected = self.CODE_LENGTH.get(self.level)
+        if expected and self.code and len(self.code) != expected:
+            errors.setdefault("code", []).append(
+                _("A %(level)s code has %(length)s digits.")
+                % {"level": self.get_level_display(), "length": expected}
+            )
+        wanted_parent = self.PARENT_LEVEL.get(self.level)
+        if self.level == self.Level.DISTRICT and self.parent_id:
+            errors.setdefault("parent", []).append(_("A district has no parent area."))
+        elif wanted_parent:
+            if not self.parent_id:
+                errors.setdefault("parent", []).append(
+                    _("Choose the %(level)s this area belongs to.")
+                    % {"level": self.Level(wanted_parent).label}
+                )
+            elif self.parent.level != wanted_parent:
+                errors.setdefault("parent", []).append(
+                    _("The parent of a %(level)s must be a %(parent)s.")
+                    % {
+                        "level": self.get_level_display(),
+                        "parent": self.Level(wanted_parent).label,
+                    }
+                )
+            elif self.code and not self.code.startswith(self.parent.code):
+                errors.setdefault("code", []).append(
+                    _("The code must start with the parent's code %(code)s.")
+                    % {"code": self.parent.code}
+                )
+        if self.level == self.Level.COMMUNITY and not self.covering_squad_id:
+            errors.setdefault("covering_squad", []).append(
+                _("Choose the unit that covers this community.")
+            )
+        if self.level != self.Level.COMMUNITY and self.covering_squad_id:
+            errors.setdefault("covering_squad", []).append(
+                _("Only communities are covered by a unit.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Squad(models.Model):
+    """A law-enforcement unit: brigade (大队), squadron (中队) or team (分队)."""
+
+    class Kind(models.TextChoices):
+        BRIGADE = "brigade", _("brigade")
+        SQUADRON = "squadron", _("squadron")
+        TEAM = "team", _("team")
+
+    PARENT_KIND = {Kind.SQUADRON: Kind.BRIGADE, Kind.TEAM: Kind.SQUADRON}
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[
+            RegexValidator(
+                SQUAD_CODE_RE,
+                _("Use 2 to 32 capital letters, digits and hyphens, e.g. JD-1."),
+            )
+        ],
+    )
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="based_squads",
+        help_text=_("The district, street or community the unit is based in."),
+    )
+    duty_phone = PhoneField(_("duty phone"))
+    supervision_phone = PhoneField(_("supervision phone"))
+    office_address = models.CharField(_("office address"), max_length=200)
+    working_hours = models.CharField(
+        _("working hours"),
+        max_length=100,
+        help_text=_("As printed on the card, e.g. 周一至周五 8:30-12:00 13:30-17:30"),
+    )
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("squad unit")
+        verbose_name_plural = _("squad units")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["brigade", "squadron", "team"]),
+                name="squad_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="brigade") & Q(parent__isnull=True))
+                | (~Q(kind="brigade") & Q(parent__isnull=False)),
+                name="squad_parent_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("squads:card", kwargs={"code": self.code})
+
+    def clean(self) -> None:
+        if self.code:
+            self.code = self.code.strip().upper()
+            if not re.match(SQUAD_CODE_RE, self.code):
+                return
+        wanted = self.PARENT_KIND.get(self.kind)
+        if self.kind == self.Kind.BRIGADE and self.parent_id:
+            raise ValidationError({"parent": _("A brigade has no parent unit.")})
+        if wanted:
+            if not self.parent_id:
+                raise ValidationError(
+                    {"parent": _("Choose the %(kind)s above this unit.")
+                     % {"kind": self.Kind(wanted).label}}
+                )
+            if self.parent.kind != wanted:
+                raise ValidationError(
+                    {"parent": _("A %(kind)s belongs to a %(parent)s.")
+                     % {"kind": self.get_kind_display(),
+                        "parent": self.Kind(wanted).label}}
+                )
+
+
+class ServiceItem(models.Model):
+    """One line on the back of a unit's contact card (服务事项), in order."""
+
+    squad = models.ForeignKey(
+        Squad, on_delete=models.CASCADE, related_name="service_items",
+        verbose_name=_("unit"),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("service item"), max_length=120)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["squad", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Member(models.Model):
+    """A member of staff with one role, usually in one unit."""
+
+    class Role(models.TextChoices):
+        DISPATCHER = "dispatcher", _("dispatcher")
+        SQUAD_LEADER = "squad_leader", _("squad leader")
+        INSTRUCTOR = "instructor", _("instructor")
+        OFFICER = "officer", _("officer")
+        SUPERVISOR = "supervisor", _("supervisor")
+
+    # Roles bound to one unit; dispatchers and supervisors work bureau-wide.
+    UNIT_ROLES = {Role.SQUAD_LEADER, Role.INSTRUCTOR, Role.OFFICER}
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="member",
+    )
+    full_name = models.CharField(_("full name"), max_length=32)
+    squad = models.ForeignKey(
+        Squad,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    title = models.CharField(
+        _("title"), max_length=32, blank=True, help_text=_("e.g. 一分队队长")
+    )
+    badge_number = models.CharField(
+        _("badge number"), max_length=32, null=True, blank=True, unique=True
+    )
+    work_phone = PhoneField(_("work phone"), validators=[validate_mobile])
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["squad__position", "role", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    role__in=[
+                        "dispatcher", "squad_leader", "instructor", "officer", "supervisor"
+                    ]
+                ),
+                name="member_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["squad_leader", "instructor", "officer"])
+                | Q(squad__isnull=False),
+                name="member_unit_role_has_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["squad", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.role in self.UNIT_ROLES and not self.squad_id:
+            raise ValidationError({"squad": _("This role belongs to a unit: choose one.")})
+
+
+class Workstation(models.Model):
+    """A community workstation (城管工作站) where residents meet the squad."""
+
+    name = models.CharField(_("name"), max_length=64)
+    community = models.ForeignKey(
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="workstations",
+        limit_choices_to={"level": Area.Level.COMMUNITY},
+    )
+    address = models.CharField(_("address"), max_length=200)
+    hours = models.CharField(_("opening hours"), max_length=100)
+    phone = PhoneField(_("phone"))
+    contact = models.ForeignKey(
+        Member,
+        verbose_name=_("contact member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workstations",
+    )
+    partner_units = models.CharField(
+        _("partner units"),
+        max_length=200,
+        blank=True,
+        help_text=_("Separated by 、, e.g. 住建、公安、交警"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("workstation")
+        verbose_name_plural = _("workstations")
+        ordering = ["community__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="workstation_name_unique_in_community"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.community_id and self.community.level != Area.Level.COMMUNITY:
+            raise ValidationError({"community": _("Choose a community.")})
+
+    @property
+    def partner_list(self) -> list[str]:
+        return [p for p in re.split(r"[、,，;；\s]+", self.partner_units) if p]
+
+
+class ContactCard(models.Model):
+    """A published, numbered snapshot of a unit's contact card (便民服务联系卡)."""
+
+    squad = models.ForeignKey(
+        Squad, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="cards"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("contact card")
+        verbose_name_plural = _("contact cards")
+        ordering = ["squad", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["squad", "version"], name="contactcard_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="contactcard_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content.get('unit', {}).get('name', '')} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("squads:card", kwargs={"code": self.squad.code})
