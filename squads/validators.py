@@ -41,7 +41,8 @@ def validate_phone(value: str) -> None:
             code="mobile_length",
             params={"value": value, "count": len(digits)},
         )
-    if digits.startswith("0") and "-" not in text and len(digits) < 10:
+    local_only = 7 <= len(digits) <= 8 and digits[0] not in "01"
+    if local_only or (digits.startswith("0") and "-" not in text and len(digits) < 10):
         raise ValidationError(
             _("A landline needs its area code, for example 0536-3221234."),
             code="landline_area_code",
