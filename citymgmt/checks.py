@@ -13,14 +13,18 @@ def check_database_reachable(app_configs, databases=None, **kwargs):
         try:
             connections[alias].ensure_connection()
         except OperationalError as exc:
+            lines = str(exc).strip().splitlines()
+            reason = lines[0] if lines else repr(exc)
             settings_dict = connections[alias].settings_dict
-            where = f"{settings_dict.get('HOST') or ''}:{settings_dict.get('PORT') or ''}"
+            where = (
+                f"{settings_dict.get('HOST') or ''}:{settings_dict.get('PORT') or ''}"
+            )
             errors.append(
                 Error(
                     f"The database configured by DATABASE_URL cannot be reached "
                     f"({settings_dict['ENGINE'].rsplit('.', 1)[-1]} "
                     f"{where.strip(':') or settings_dict['NAME']}): "
-                    f"{str(exc).strip().splitlines()[0] if str(exc).strip() else exc!r}",
+                    f"{reason}",
                     hint="Check DATABASE_URL, and that the database server is running.",
                     id="citymgmt.E001",
                 )

@@ -72,7 +72,9 @@ def read_database(name: str = "DATABASE_URL", default: str = "") -> dict[str, An
         except ValueError:
             raise _fail(name, raw, "a numeric port") from None
         if not parts.hostname or parts.path.strip("/") == "":
-            raise _fail(name, raw, "postgres://user@host:port/name with a host and a name")
+            raise _fail(
+                name, raw, "postgres://user@host:port/name with a host and a name"
+            )
     try:
         config = env.db_url_config(raw)
     except Exception as exc:  # django-environ raises assorted errors
@@ -98,9 +100,13 @@ def read_broker(name: str = "CELERY_BROKER_URL", default: str = "filesystem://")
     return raw
 
 
-def read_email(name: str = "EMAIL_URL", default: str = "consolemail://") -> dict[str, Any]:
+def read_email(
+    name: str = "EMAIL_URL", default: str = "consolemail://"
+) -> dict[str, Any]:
     raw = os.environ.get(name, "").strip() or default
     try:
         return env.email_url_config(raw)
     except Exception:
-        raise _fail(name, raw, "smtp://user:password@host:port or consolemail://") from None
+        raise _fail(
+            name, raw, "smtp://user:password@host:port or consolemail://"
+        ) from None

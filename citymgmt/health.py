@@ -23,7 +23,9 @@ def broker_status() -> str:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.HEALTH_BROKER_TIMEOUT)
+            conn.ensure_connection(
+                max_retries=1, timeout=settings.HEALTH_BROKER_TIMEOUT
+            )
             if conn.transport.driver_type == "redis":
                 conn.default_channel.client.ping()
     except Exception as exc:

@@ -1,4 +1,4 @@
-"""Admin for areas, units, members, workstations and cards, scoped to the user's unit."""
+"""Admin for areas, units, members, workstations and cards, scoped by unit."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ class ScopedAdmin(admin.ModelAdmin):
         return qs.order_by(*ordering) if ordering else qs
 
     def _require_in_scope(self, request: HttpRequest, object_id: str | None) -> None:
-        if object_id is not None and self.get_object(request, unquote(object_id)) is None:
+        if (
+            object_id is not None
+            and self.get_object(request, unquote(object_id)) is None
+        ):
             raise Http404(_("No such row, or it belongs to another unit."))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -75,7 +78,15 @@ class ServiceItemInline(admin.TabularInline):
 
 class MemberInline(admin.TabularInline):
     model = Member
-    fields = ["full_name", "user", "role", "title", "work_phone", "badge_number", "is_active"]
+    fields = [
+        "full_name",
+        "user",
+        "role",
+        "title",
+        "work_phone",
+        "badge_number",
+        "is_active",
+    ]
     autocomplete_fields = ["user"]
     extra = 0
     show_change_link = True
@@ -87,7 +98,15 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Squad)
 class SquadAdmin(ScopedAdmin):
-    list_display = ["code", "name", "kind", "parent", "duty_phone", "current_card", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "duty_phone",
+        "current_card",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name", "office_address"]
     autocomplete_fields = ["parent", "area"]
@@ -95,10 +114,30 @@ class SquadAdmin(ScopedAdmin):
     inlines = [ServiceItemInline, MemberInline]
     actions = ["publish_cards"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "kind", "parent", "area", "position", "is_active"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "kind",
+                    "parent",
+                    "area",
+                    "position",
+                    "is_active",
+                ]
+            },
+        ),
         (
             _("Contact card"),
-            {"fields": ["duty_phone", "supervision_phone", "office_address", "working_hours"]},
+            {
+                "fields": [
+                    "duty_phone",
+                    "supervision_phone",
+                    "office_address",
+                    "working_hours",
+                ]
+            },
         ),
     ]
 
@@ -128,8 +167,10 @@ class SquadAdmin(ScopedAdmin):
         for member in formset.deleted_objects:
             member.delete()
 
-    @admin.action(description=_("Publish the contact card of the selected units"),
-                  permissions=["publish"])
+    @admin.action(
+        description=_("Publish the contact card of the selected units"),
+        permissions=["publish"],
+    )
     def publish_cards(self, request, queryset):
         published = 0
         for squad in queryset:
@@ -154,7 +195,15 @@ class SquadAdmin(ScopedAdmin):
 
 @admin.register(Member)
 class MemberAdmin(ScopedAdmin):
-    list_display = ["full_name", "role", "squad", "title", "work_phone", "badge_number", "is_active"]
+    list_display = [
+        "full_name",
+        "role",
+        "squad",
+        "title",
+        "work_phone",
+        "badge_number",
+        "is_active",
+    ]
     list_filter = ["role", "is_active", ("squad", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "badge_number", "user__username", "work_phone"]
     autocomplete_fields = ["user", "squad"]
@@ -185,8 +234,8 @@ class WorkstationAdmin(ScopedAdmin):
         if db_field.name == "community":
             scope = selectors.squad_ids_in_scope(user=request.user)
             qs = Area.objects.filter(level=Area.Level.COMMUNITY)
-            kwargs["queryset"] = qs if scope is None else qs.filter(
-                covering_squad_id__in=scope
+            kwargs["queryset"] = (
+                qs if scope is None else qs.filter(covering_squad_id__in=scope)
             )
             return admin.ModelAdmin.formfield_for_foreignkey(
                 self, db_field, request, **kwargs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +13,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-import django_filters
 from squads import selectors
 from squads.models import Area, ContactCard, Squad
 
@@ -27,11 +27,13 @@ class AreaFilter(django_filters.FilterSet):
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
-    """Districts, streets, communities and grids, with the unit covering each community."""
+    """Districts, streets, communities and grids, with each community's unit."""
 
     class OutputSerializer(serializers.ModelSerializer):
         parent = serializers.CharField(source="parent.code", default=None)
-        covering_squad = serializers.CharField(source="covering_squad.code", default=None)
+        covering_squad = serializers.CharField(
+            source="covering_squad.code", default=None
+        )
 
         class Meta:
             model = Area
@@ -137,7 +139,10 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
         matches = selectors.community_lookup(community=value)
         if not matches:
             return Response(
-                {"detail": _("No community matches “%(value)s”.") % {"value": value[:50]}},
+                {
+                    "detail": _("No community matches “%(value)s”.")
+                    % {"value": value[:50]}
+                },
                 status=status.HTTP_404_NOT_FOUND,
             )
         if len(matches) > 1:
@@ -154,7 +159,18 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         community = matches[0]
-        squad = self.get_queryset().get(pk=community.covering_squad_id)
+        squad = self.get_queryset().filter(pk=community.covering_squad_id).first()
+        if squad is None:
+            return Response(
+                {
+                    "detail": _(
+                        "The unit covering %(community)s is not in service; "
+                        "call the 12345 hotline."
+                    )
+                    % {"community": community.name}
+                },
+                status=status.HTTP_404_NOT_FOUND,
+            )
         data = self.get_serializer(squad).data
         data["community"] = {
             "code": community.code,

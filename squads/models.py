@@ -57,7 +57,9 @@ class Area(models.Model):
         _("code"),
         max_length=15,
         unique=True,
-        validators=[RegexValidator(r"^\d{6,15}$", _("An area code is 6 to 15 digits."))],
+        validators=[
+            RegexValidator(r"^\d{6,15}$", _("An area code is 6 to 15 digits."))
+        ],
     )
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
@@ -220,25 +222,33 @@ class Squad(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("squads:card", kwargs={"code": self.code})
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # Codes are capitals; accept "jd-1" as typed and store "JD-1".
         if self.code:
             self.code = self.code.strip().upper()
-            if not re.match(SQUAD_CODE_RE, self.code):
-                return
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
         wanted = self.PARENT_KIND.get(self.kind)
         if self.kind == self.Kind.BRIGADE and self.parent_id:
             raise ValidationError({"parent": _("A brigade has no parent unit.")})
         if wanted:
             if not self.parent_id:
                 raise ValidationError(
-                    {"parent": _("Choose the %(kind)s above this unit.")
-                     % {"kind": self.Kind(wanted).label}}
+                    {
+                        "parent": _("Choose the %(kind)s above this unit.")
+                        % {"kind": self.Kind(wanted).label}
+                    }
                 )
-            if self.parent.kind != wanted:
+            if self.parent.kind != wanted:  # type: ignore[union-attr]
                 raise ValidationError(
-                    {"parent": _("A %(kind)s belongs to a %(parent)s.")
-                     % {"kind": self.get_kind_display(),
-                        "parent": self.Kind(wanted).label}}
+                    {
+                        "parent": _("A %(kind)s belongs to a %(parent)s.")
+                        % {
+                            "kind": self.get_kind_display(),
+                            "parent": self.Kind(wanted).label,
+                        }
+                    }
                 )
 
 
@@ -246,7 +256,9 @@ class ServiceItem(models.Model):
     """One line on the back of a unit's contact card (服务事项), in order."""
 
     squad = models.ForeignKey(
-        Squad, on_delete=models.CASCADE, related_name="service_items",
+        Squad,
+        on_delete=models.CASCADE,
+        related_name="service_items",
         verbose_name=_("unit"),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -307,7 +319,11 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     role__in=[
-                        "dispatcher", "squad_leader", "instructor", "officer", "supervisor"
+                        "dispatcher",
+                        "squad_leader",
+                        "instructor",
+                        "officer",
+                        "supervisor",
                     ]
                 ),
                 name="member_role_valid",
@@ -325,7 +341,9 @@ class Member(models.Model):
 
     def clean(self) -> None:
         if self.role in self.UNIT_ROLES and not self.squad_id:
-            raise ValidationError({"squad": _("This role belongs to a unit: choose one.")})
+            raise ValidationError(
+                {"squad": _("This role belongs to a unit: choose one.")}
+            )
 
 
 class Workstation(models.Model):
@@ -364,7 +382,8 @@ class Workstation(models.Model):
         ordering = ["community__code", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "name"], name="workstation_name_unique_in_community"
+                fields=["community", "name"],
+                name="workstation_name_unique_in_community",
             )
         ]
 

@@ -42,7 +42,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     "supervisor": [
         f"squads.{action}_{model}"
         for model in (
-            "area", "squad", "serviceitem", "member", "workstation", "contactcard"
+            "area",
+            "squad",
+            "serviceitem",
+            "member",
+            "workstation",
+            "contactcard",
         )
         for action in ("view", "add", "change")
     ]

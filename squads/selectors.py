@@ -43,9 +43,14 @@ def squad_ids_in_scope(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | 
     frontier = {member.squad_id}
     # Units nest at most three deep (大队 > 中队 > 分队).
     while frontier:
-        frontier = set(
-            Squad.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        ) - ids
+        frontier = (
+            set(
+                Squad.objects.filter(parent_id__in=frontier).values_list(
+                    "id", flat=True
+                )
+            )
+            - ids
+        )
         ids |= frontier
     return ids
 
@@ -72,7 +77,9 @@ def workstations_visible_to(
     return qs if scope is None else qs.filter(community__covering_squad_id__in=scope)
 
 
-def cards_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[ContactCard]:
+def cards_visible_to(
+    *, user: AbstractBaseUser | AnonymousUser
+) -> QuerySet[ContactCard]:
     qs = ContactCard.objects.select_related("squad", "published_by")
     scope = squad_ids_in_scope(user=user)
     return qs if scope is None else qs.filter(squad_id__in=scope)
@@ -138,7 +145,7 @@ def directory_search(*, q: str = "") -> QuerySet[Area]:
 
 
 def community_lookup(*, community: str) -> list[Area]:
-    """Communities matching a code or an exact name (a name may repeat across streets)."""
+    """Communities matching a code or a name (a name may repeat across streets)."""
     value = community.strip()[:SEARCH_MAX_LENGTH]
     if not value:
         return []
@@ -197,10 +204,16 @@ def contact_card_content_for(*, squad: Squad) -> dict[str, Any]:
         "office_address": squad.office_address,
         "area_code": squad.area.code,
         "service_items": list(
-            squad.service_items.order_by("position", "id").values_list("text", flat=True)
+            squad.service_items.order_by("position", "id").values_list(
+                "text", flat=True
+            )
         ),
         "communities": [
-            {"code": a.code, "name": a.name, "street": a.parent.name if a.parent else ""}
+            {
+                "code": a.code,
+                "name": a.name,
+                "street": a.parent.name if a.parent else "",
+            }
             for a in communities
         ],
     }

@@ -15,6 +15,10 @@ from squads.selectors import contact_card_content_for
 def _apply(instance: models.Model, fields: dict[str, Any]) -> list[str]:
     changed = []
     for name, value in fields.items():
+        field = instance._meta.get_field(name)
+        if not field.is_relation:
+            # Compare in stored form, so "05363221234" equals "0536-3221234".
+            value = field.to_python(value)
         if getattr(instance, name) != value:
             setattr(instance, name, value)
             changed.append(name)
@@ -85,7 +89,12 @@ def squad_set_service_items(*, squad: Squad, items: list[str]) -> None:
 
 def _sync_role(member: Member) -> None:
     user = member.user
-    user.groups.set(Group.objects.filter(name=member.role))
+    # Replace the role group only; groups an administrator added stay.
+    stale = user.groups.filter(name__in=Member.Role.values).exclude(name=member.role)
+    if stale:
+        user.groups.remove(*stale)
+    if not user.groups.filter(name=member.role).exists():
+        user.groups.add(*Group.objects.filter(name=member.role))
     should_be_staff = member.is_active
     if user.is_staff != should_be_staff:
         user.is_staff = should_be_staff
@@ -147,8 +156,13 @@ def contact_card_publish(
     *, squad: Squad, by: AbstractBaseUser | None = None
 ) -> ContactCard:
     """Publish the unit's current details as a new card version, unless unchanged."""
-    # Lock the unit so two people publishing at once get consecutive versions.
-    Squad.objects.select_for_update().filter(pk=squad.pk).first()
+    # Lock the unit so two people publishing at once get consecutive versions,
+    # and read it afresh so the card shows what was committed before the lock.
+    squad = (
+        Squad.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("parent", "area")
+        .get(pk=squad.pk)
+    )
     content = contact_card_content_for(squad=squad)
     latest = squad.cards.order_by("-version").first()
     if latest is not None and latest.content == content:

@@ -16,7 +16,7 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
 
 def normalize_phone(value: str) -> str:
-    """Return a phone number in canonical form: digits, with one hyphen after the area code."""
+    """Return a phone number in canonical form (0536-3221234, 13812345678)."""
     text = (value or "").translate(FULLWIDTH).strip()
     text = re.sub(r"[\s()（）]", "", text)
     if text.startswith("+86"):
@@ -67,5 +67,11 @@ def validate_mobile(value: str) -> None:
 
 
 def tel_href(value: str) -> str:
-    """The tel: address for a stored phone number."""
-    return "tel:" + re.sub(r"[^\d+]", "", value or "")
+    """The tel: address for a stored phone number, with any extension apart."""
+    text = normalize_phone(value or "")
+    if LANDLINE_RE.match(text):
+        area, number, *extension = text.split("-")
+        if extension:
+            return f"tel:{area}{number};ext={extension[0]}"
+        return f"tel:{area}{number}"
+    return "tel:" + re.sub(r"\D", "", text)

@@ -74,7 +74,9 @@ def workstations(request: HttpRequest) -> HttpResponse:
             street,
             [
                 (community, list(stations))
-                for community, stations in groupby(in_street, key=lambda ws: ws.community)
+                for community, stations in groupby(
+                    in_street, key=lambda ws: ws.community
+                )
             ],
         )
         for street, in_street in groupby(rows, key=lambda ws: ws.community.parent)

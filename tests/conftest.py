@@ -75,21 +75,30 @@ class Tree:
 
 @pytest.fixture
 def tree(db) -> Tree:
-    """A brigade with squadron A (and its team A1) and squadron B, each covering a community."""
+    """A brigade; squadron A with team A1, and squadron B; a community each."""
     district = DistrictFactory()
     street = StreetFactory(parent=district, code="370781001", name="王府街道")
     other_street = StreetFactory(parent=district, code="370781002", name="益都街道")
     brigade = SquadFactory(code="DD", name="青州市综合行政执法大队", area=district)
     unit_a = SquadFactory(
-        code="ZD1", name="城区一中队", kind=Squad.Kind.SQUADRON, parent=brigade,
+        code="ZD1",
+        name="城区一中队",
+        kind=Squad.Kind.SQUADRON,
+        parent=brigade,
         area=street,
     )
     team_a1 = SquadFactory(
-        code="ZD1-1", name="城区一中队一分队", kind=Squad.Kind.TEAM, parent=unit_a,
+        code="ZD1-1",
+        name="城区一中队一分队",
+        kind=Squad.Kind.TEAM,
+        parent=unit_a,
         area=street,
     )
     unit_b = SquadFactory(
-        code="ZD2", name="城区二中队", kind=Squad.Kind.SQUADRON, parent=brigade,
+        code="ZD2",
+        name="城区二中队",
+        kind=Squad.Kind.SQUADRON,
+        parent=brigade,
         area=other_street,
     )
     community_a = CommunityFactory(
@@ -102,8 +111,16 @@ def tree(db) -> Tree:
         parent=other_street, code="370781002001", name="圣水社区", covering_squad=unit_b
     )
     return Tree(
-        district, street, other_street, brigade, unit_a, team_a1, unit_b,
-        community_a, community_a1, community_b,
+        district,
+        street,
+        other_street,
+        brigade,
+        unit_a,
+        team_a1,
+        unit_b,
+        community_a,
+        community_a1,
+        community_b,
     )
 
 
@@ -115,22 +132,30 @@ def _persona(username: str, role: str, squad: Squad | None, name: str, phone: st
 
 @pytest.fixture
 def squad_leader(tree: Tree):
-    return _persona("leader_a", Member.Role.SQUAD_LEADER, tree.unit_a, "孙队长", "13805360001")
+    return _persona(
+        "leader_a", Member.Role.SQUAD_LEADER, tree.unit_a, "孙队长", "13805360001"
+    )
 
 
 @pytest.fixture
 def instructor(tree: Tree):
-    return _persona("instructor_a", Member.Role.INSTRUCTOR, tree.unit_a, "李指导员", "13805360002")
+    return _persona(
+        "instructor_a", Member.Role.INSTRUCTOR, tree.unit_a, "李指导员", "13805360002"
+    )
 
 
 @pytest.fixture
 def other_squad_leader(tree: Tree):
-    return _persona("leader_b", Member.Role.SQUAD_LEADER, tree.unit_b, "王队长", "13805360003")
+    return _persona(
+        "leader_b", Member.Role.SQUAD_LEADER, tree.unit_b, "王队长", "13805360003"
+    )
 
 
 @pytest.fixture
 def officer(tree: Tree):
-    return _persona("officer_a", Member.Role.OFFICER, tree.unit_a, "赵队员", "13805360004")
+    return _persona(
+        "officer_a", Member.Role.OFFICER, tree.unit_a, "赵队员", "13805360004"
+    )
 
 
 @pytest.fixture
@@ -166,7 +191,11 @@ def published_card(tree: Tree, squad_leader, instructor):
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     found = shutil.which(CHROMIUM) or (CHROMIUM if os.path.exists(CHROMIUM) else None)
-    need(found is not None, f"needs Debian's chromium at {CHROMIUM}", env="REQUIRE_BROWSER")
+    need(
+        found is not None,
+        f"needs Debian's chromium at {CHROMIUM}",
+        env="REQUIRE_BROWSER",
+    )
     return found  # type: ignore[return-value]
 
 

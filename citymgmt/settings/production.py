@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from citymgmt.env import read_bool, read_int
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
-from citymgmt.env import read_bool, read_int
 
 DEBUG = False
 if not SECRET_KEY:
@@ -15,7 +16,9 @@ if not SECRET_KEY:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = read_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = read_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True
+)
 SECURE_HSTS_PRELOAD = read_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True

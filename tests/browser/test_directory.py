@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_citizen_searches_a_community_and_calls_its_leader(live_server, page, tree, published_card):
+def test_citizen_searches_a_community_and_calls_its_leader(
+    live_server, page, tree, published_card
+):
     page.goto(f"{live_server.url}/squads/")
     assert page.locator("h1").inner_text() == "查找执法队伍"
 
@@ -35,7 +37,9 @@ def test_citizen_searches_a_community_and_calls_its_leader(live_server, page, tr
     page.screenshot(path=str(SHOTS / "card-mobile.png"), full_page=True)
 
 
-def test_card_prints_front_and_back_at_card_size_on_a4(live_server, page, tree, published_card):
+def test_card_prints_front_and_back_at_card_size_on_a4(
+    live_server, page, tree, published_card
+):
     page.goto(f"{live_server.url}/squads/{tree.unit_a.code}/card/")
     page.emulate_media(media="print")
     sizes = page.evaluate(

@@ -20,7 +20,7 @@ PROBE = (
 )
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "citymgmt.settings.production",
-    "DJANGO_SECRET_KEY": "k3J9-vQ2!x8Lm#4Tz7@Rb1^Wp6&Hs0*Yd5%Nf3(Gc8)Ue2_Ai9+Oj4=Kl7~Mq",
+    "DJANGO_SECRET_KEY": "k3J9-vQ2!x8Lm#4Tz7@Rb1^Wp6&Hs0*Yd5%Nf3(Gc8)Ue2_Ai9+Oj4=Kl7~",
     "DJANGO_ALLOWED_HOSTS": "cg.example.gov.cn",
 }
 
@@ -79,7 +79,9 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_values_pass_check_deploy_without_warnings():
-    result = run(PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    result = run(
+        PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -62,7 +62,12 @@ def test_directory_search_without_match_says_so(citizen, tree):
 
 @pytest.mark.parametrize(
     "q",
-    ['"西苑"', "<script>alert(1)</script>", "'; DROP TABLE squads_area; --", "西" * 1000],
+    [
+        '"西苑"',
+        "<script>alert(1)</script>",
+        "'; DROP TABLE squads_area; --",
+        "西" * 1000,
+    ],
 )
 def test_directory_search_with_hostile_input_renders_a_normal_page(citizen, tree, q):
     response = citizen.get("/squads/", {"q": q})
@@ -93,7 +98,9 @@ def test_card_code_is_case_insensitive(citizen, tree, published_card):
 def test_card_shows_service_items_in_order(citizen, tree, squad_leader):
     from squads.services import squad_set_service_items
 
-    squad_set_service_items(squad=tree.unit_a, items=["引导流动摊贩入市", "广告牌匾咨询"])
+    squad_set_service_items(
+        squad=tree.unit_a, items=["引导流动摊贩入市", "广告牌匾咨询"]
+    )
     contact_card_publish(squad=tree.unit_a)
     html = citizen.get(f"/squads/{tree.unit_a.code}/card/").content.decode()
     assert html.index("引导流动摊贩入市") < html.index("广告牌匾咨询")
@@ -116,7 +123,9 @@ def _decode(png: bytes) -> str:
     return results[0].text
 
 
-def test_qr_code_encodes_the_complaint_form_for_the_units_area(citizen, tree, published_card):
+def test_qr_code_encodes_the_complaint_form_for_the_units_area(
+    citizen, tree, published_card
+):
     response = citizen.get(f"/squads/{tree.unit_a.code}/card/qr.png")
     assert response["Content-Type"] == "image/png"
     assert _decode(response.content) == (
@@ -133,15 +142,20 @@ def test_qr_code_uses_the_public_address_when_configured(citizen, tree, publishe
 
 
 def test_complaint_form_link_from_a_card_names_the_units_for_that_area(citizen, tree):
-    html = citizen.get("/complaints/new/", {"area": tree.community_a.code}).content.decode()
+    html = citizen.get(
+        "/complaints/new/", {"area": tree.community_a.code}
+    ).content.decode()
     assert tree.unit_a.name in html
     assert tree.unit_b.name not in html
 
 
 def test_workstations_are_listed_by_community_with_hours_and_phone(citizen, tree):
     WorkstationFactory(
-        community=tree.community_a, name="西苑社区城管工作站", hours="工作日 8:30-17:30",
-        phone="0536-3220001", partner_units="住建、公安",
+        community=tree.community_a,
+        name="西苑社区城管工作站",
+        hours="工作日 8:30-17:30",
+        phone="0536-3220001",
+        partner_units="住建、公安",
     )
     html = citizen.get("/squads/workstations/").content.decode()
     assert "西苑社区城管工作站" in html
