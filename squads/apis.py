@@ -26,20 +26,20 @@ class AreaFilter(django_filters.FilterSet):
         fields = ["level", "parent", "q"]
 
 
+class AreaSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", default=None)
+    covering_squad = serializers.CharField(source="covering_squad.code", default=None)
+
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "parent", "covering_squad"]
+
+
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     """Districts, streets, communities and grids, with each community's unit."""
 
-    class OutputSerializer(serializers.ModelSerializer):
-        parent = serializers.CharField(source="parent.code", default=None)
-        covering_squad = serializers.CharField(
-            source="covering_squad.code", default=None
-        )
-
-        class Meta:
-            model = Area
-            fields = ["code", "name", "level", "parent", "covering_squad"]
-
-    serializer_class = OutputSerializer
+    serializer_class = AreaSerializer
+    authentication_classes: list = []
     permission_classes = [AllowAny]
     lookup_field = "code"
     filterset_class = AreaFilter
@@ -54,7 +54,7 @@ class CardSerializer(serializers.ModelSerializer):
         fields = ["version", "published_at", "content"]
 
 
-class SquadOutputSerializer(serializers.ModelSerializer):
+class SquadSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", default=None)
     area = serializers.CharField(source="area.code")
     service_items = serializers.SlugRelatedField(
@@ -104,7 +104,8 @@ class SquadFilter(django_filters.FilterSet):
 class SquadViewSet(viewsets.ReadOnlyModelViewSet):
     """Squad units (大队 / 中队 / 分队) with their current contact card."""
 
-    serializer_class = SquadOutputSerializer
+    serializer_class = SquadSerializer
+    authentication_classes: list = []
     permission_classes = [AllowAny]
     lookup_field = "code"
     filterset_class = SquadFilter
@@ -125,7 +126,7 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
                 description="A community's 12-digit code or its name.",
             )
         ],
-        responses={200: SquadOutputSerializer},
+        responses={200: SquadSerializer},
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def lookup(self, request: Request) -> Response:

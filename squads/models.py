@@ -41,13 +41,13 @@ class Area(models.Model):
         GRID = "grid", _("grid")
 
     # Codes follow GB/T 2260 for the district (6 digits), then 3 digits per level.
-    CODE_LENGTH = {
+    CODE_LENGTH: dict[str, int] = {
         Level.DISTRICT: 6,
         Level.STREET: 9,
         Level.COMMUNITY: 12,
         Level.GRID: 15,
     }
-    PARENT_LEVEL = {
+    PARENT_LEVEL: dict[str, str] = {
         Level.STREET: Level.DISTRICT,
         Level.COMMUNITY: Level.STREET,
         Level.GRID: Level.COMMUNITY,
@@ -118,15 +118,16 @@ class Area(models.Model):
                 % {"level": self.get_level_display(), "length": expected}
             )
         wanted_parent = self.PARENT_LEVEL.get(self.level)
-        if self.level == self.Level.DISTRICT and self.parent_id:
+        parent = self.parent if self.parent_id else None
+        if self.level == self.Level.DISTRICT and parent is not None:
             errors.setdefault("parent", []).append(_("A district has no parent area."))
         elif wanted_parent:
-            if not self.parent_id:
+            if parent is None:
                 errors.setdefault("parent", []).append(
                     _("Choose the %(level)s this area belongs to.")
                     % {"level": self.Level(wanted_parent).label}
                 )
-            elif self.parent.level != wanted_parent:
+            elif parent.level != wanted_parent:
                 errors.setdefault("parent", []).append(
                     _("The parent of a %(level)s must be a %(parent)s.")
                     % {
@@ -134,10 +135,10 @@ class Area(models.Model):
                         "parent": self.Level(wanted_parent).label,
                     }
                 )
-            elif self.code and not self.code.startswith(self.parent.code):
+            elif self.code and not self.code.startswith(parent.code):
                 errors.setdefault("code", []).append(
                     _("The code must start with the parent's code %(code)s.")
-                    % {"code": self.parent.code}
+                    % {"code": parent.code}
                 )
         if self.level == self.Level.COMMUNITY and not self.covering_squad_id:
             errors.setdefault("covering_squad", []).append(
@@ -159,7 +160,10 @@ class Squad(models.Model):
         SQUADRON = "squadron", _("squadron")
         TEAM = "team", _("team")
 
-    PARENT_KIND = {Kind.SQUADRON: Kind.BRIGADE, Kind.TEAM: Kind.SQUADRON}
+    PARENT_KIND: dict[str, str] = {
+        Kind.SQUADRON: Kind.BRIGADE,
+        Kind.TEAM: Kind.SQUADRON,
+    }
 
     code = models.CharField(
         _("code"),

@@ -19,13 +19,17 @@ def member_for(*, user: AbstractBaseUser | AnonymousUser) -> Member | None:
     """The active member record of a user, cached on the user object."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_citydesk_member"):
-        user._citydesk_member = (  # type: ignore[union-attr]
+    cached: Member | None
+    if hasattr(user, "_citydesk_member"):
+        cached = getattr(user, "_citydesk_member")  # noqa: B009
+    else:
+        cached = (
             Member.objects.select_related("squad")
-            .filter(user=user, is_active=True)
+            .filter(user_id=user.pk, is_active=True)
             .first()
         )
-    return user._citydesk_member  # type: ignore[union-attr]
+        setattr(user, "_citydesk_member", cached)  # noqa: B010
+    return cached
 
 
 def squad_ids_in_scope(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
@@ -194,7 +198,7 @@ def contact_card_content_for(*, squad: Squad) -> dict[str, Any]:
             "code": squad.code,
             "name": squad.name,
             "kind": squad.kind,
-            "parent": squad.parent.name if squad.parent_id else "",
+            "parent": squad.parent.name if squad.parent else "",
         },
         "leader": _person(leader),
         "instructor": _person(instructor),
@@ -224,7 +228,7 @@ def squads_for_area(*, code: str) -> list[Squad]:
     area = Area.objects.filter(code=code).select_related("covering_squad").first()
     if area is None:
         return []
-    if area.covering_squad_id:
+    if area.covering_squad is not None:
         return [area.covering_squad]
     based = Squad.objects.filter(is_active=True, area=area)
     covering = Squad.objects.filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
@@ -16,7 +16,7 @@ def _apply(instance: models.Model, fields: dict[str, Any]) -> list[str]:
     changed = []
     for name, value in fields.items():
         field = instance._meta.get_field(name)
-        if not field.is_relation:
+        if isinstance(field, models.Field) and not field.is_relation:
             # Compare in stored form, so "05363221234" equals "0536-3221234".
             value = field.to_python(value)
         if getattr(instance, name) != value:
@@ -152,9 +152,7 @@ def workstation_save(*, workstation: Workstation) -> Workstation:
 
 
 @transaction.atomic
-def contact_card_publish(
-    *, squad: Squad, by: AbstractBaseUser | None = None
-) -> ContactCard:
+def contact_card_publish(*, squad: Squad, by: User | None = None) -> ContactCard:
     """Publish the unit's current details as a new card version, unless unchanged."""
     # Lock the unit so two people publishing at once get consecutive versions,
     # and read it afresh so the card shows what was committed before the lock.
