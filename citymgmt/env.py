@@ -110,3 +110,31 @@ def read_email(
         raise _fail(
             name, raw, "smtp://user:password@host:port or consolemail://"
         ) from None
+
+
+def read_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit as "count/seconds", e.g. 5/600 for five per ten minutes."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _, seconds = raw.partition("/")
+    if not (
+        count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0
+    ):
+        raise _fail(name, raw, "count/seconds, e.g. 5/600")
+    return int(count), int(seconds)
+
+
+def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str, Any]:
+    """The default cache: in-process by default, Redis when shared by several servers."""
+    raw = os.environ.get(name, "").strip() or default
+    parts = urlsplit(raw)
+    if parts.scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "citydesk",
+        }
+    if parts.scheme in {"redis", "rediss"} and parts.hostname:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+        }
+    raise _fail(name, raw, "locmem:// or redis://host:port/db")

@@ -1,1 +1,426 @@
-"""Models arrive with the issue that builds this app."""
+"""Categories, complaints, their audit trail and their photos."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinLengthValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from squads.models import Area, Member, PhoneField, Squad
+from squads.validators import validate_mobile
+
+
+class Category(models.Model):
+    """A 城管 category from GB/T 47678.5-2026 (or a local addition)."""
+
+    class MajorClass(models.TextChoices):
+        MUNICIPAL = "01", _("municipal utilities")
+        TRAFFIC = "02", _("traffic facilities")
+        SANITATION = "03", _("sanitation facilities")
+        GREENING = "04", _("greening facilities")
+        OTHER_PARTS = "05", _("other managed parts")
+        APPEARANCE = "06", _("city appearance")
+        ADVERTISING = "07", _("advertising")
+        CONSTRUCTION = "08", _("construction management")
+        STREET_ORDER = "09", _("street order")
+        OTHER = "10", _("other matters")
+
+    class Priority(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        URGENT = "urgent", _("urgent")
+
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", _("A category code is 5 digits."))],
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    major_class = models.CharField(
+        _("major class"), max_length=2, choices=MajorClass.choices
+    )
+    standard_ref = models.CharField(
+        _("standard"), max_length=32, default="GB/T 47678.5-2026"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    default_priority = models.CharField(
+        _("default priority"),
+        max_length=8,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+    )
+    referral_to = models.CharField(
+        _("usually handled by"),
+        max_length=64,
+        blank=True,
+        help_text=_("A department outside the bureau; citizens see the notice."),
+    )
+    notice_zh = models.TextField(_("notice (Chinese)"), blank=True)
+    notice_en = models.TextField(_("notice (English)"), blank=True)
+    requires_disposal_photos = models.BooleanField(
+        _("before and after photos required"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(major_class__in=[str(n).zfill(2) for n in range(1, 11)]),
+                name="category_major_class_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def notice(self) -> str:
+        if (get_language() or "").startswith("en"):
+            return self.notice_en or self.notice_zh
+        return self.notice_zh
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("awaiting acceptance")
+    REGISTERED = "registered", _("registered")
+    DISPATCHED = "dispatched", _("dispatched")
+    PROCESSING = "processing", _("being handled")
+    DISPOSED = "disposed", _("awaiting verification")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("not accepted")
+    DUPLICATE = "duplicate", _("duplicate")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.REGISTERED,
+        Status.DISPATCHED,
+        Status.PROCESSING,
+        Status.DISPOSED,
+    }
+)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("web")
+    OPEN311 = "open311", _("Open311")
+    HOTLINE_12345 = "hotline_12345", _("12345 hotline")
+    WALK_IN = "walk_in", _("walk-in")
+    PATROL = "patrol", _("patrol")
+    PHONE = "phone", _("phone")
+
+
+class RequestType(models.TextChoices):
+    COMPLAINT = "complaint", _("complaint")
+    REPORT = "report", _("report")
+    INQUIRY = "inquiry", _("inquiry")
+    HELP = "help", _("request for help")
+    SUGGESTION = "suggestion", _("suggestion")
+
+
+class Method(models.TextChoices):
+    """The 721 method: service first, then management, enforcement last."""
+
+    SERVICE = "service", _("service")
+    MANAGEMENT = "management", _("management")
+    ENFORCEMENT = "enforcement", _("enforcement")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY = "basically", _("basically satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+class DailySequence(models.Model):
+    """The last reference number handed out on a day (Asia/Shanghai)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily sequence")
+        verbose_name_plural = _("daily sequences")
+
+
+class Complaint(models.Model):
+    """A citizen's complaint, report, inquiry, request or suggestion."""
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    request_type = models.CharField(
+        _("request type"),
+        max_length=16,
+        choices=RequestType.choices,
+        default=RequestType.COMPLAINT,
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    description = models.TextField(
+        _("description"),
+        validators=[MinLengthValidator(10), MaxLengthValidator(2000)],
+    )
+    address = models.CharField(_("address"), max_length=256)
+    street = models.ForeignKey(
+        Area,
+        verbose_name=_("street"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Area.Level.STREET},
+    )
+    community = models.ForeignKey(
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        limit_choices_to={"level": Area.Level.COMMUNITY},
+    )
+    latitude = models.DecimalField(
+        _("latitude (WGS84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude (WGS84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    citizen_name = models.CharField(_("name"), max_length=32, blank=True)
+    phone = PhoneField(_("mobile phone"), validators=[validate_mobile])
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    priority = models.CharField(
+        _("priority"),
+        max_length=8,
+        choices=Category.Priority.choices,
+        default=Category.Priority.NORMAL,
+    )
+    squad = models.ForeignKey(
+        Squad,
+        verbose_name=_("handling unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    assignee = models.ForeignKey(
+        Member,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    referral_to = models.CharField(_("referred to"), max_length=64, blank=True)
+    resolution = models.TextField(_("result"), blank=True)
+    method = models.CharField(
+        _("method (721)"), max_length=16, choices=Method.choices, blank=True
+    )
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
+    )
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    disposed_at = models.DateTimeField(_("disposed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by staff"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-submitted_at", "-id"]
+        permissions = [
+            ("reveal_phone", _("Can reveal citizens' phone numbers")),
+            ("file_on_behalf", _("Can file complaints on a caller's behalf")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="complaint_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="complaint_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(method="") | Q(method__in=Method.values),
+                name="complaint_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False),
+                name="complaint_duplicate_has_original",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["squad", "status", "-submitted_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["community", "category", "-submitted_at"]),
+            models.Index(fields=["category", "-submitted_at"]),
+            models.Index(fields=["channel", "-submitted_at"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:complaints_complaint_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ComplaintEvent(models.Model):
+    """One step in a complaint's life: the audit trail and the citizen's timeline."""
+
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=16, choices=Status.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=16, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    is_public = models.BooleanField(_("shown to the citizen"), default=False)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"complaints/{instance.created_at:%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or document on a complaint, stored re-encoded without metadata."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("citizen's photo")
+        BEFORE = "before", _("before handling")
+        AFTER = "after", _("after handling")
+        DOCUMENT = "document", _("document")
+
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    event = models.ForeignKey(
+        ComplaintEvent,
+        verbose_name=_("event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=attachment_path, max_length=200, blank=True
+    )
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

@@ -54,6 +54,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["squads.delete_serviceitem"],
 }
 # An instructor (指导员) co-leads the unit with its leader.
+
+# Complaints: everyone on staff reads the cases in their scope; the desk files
+# on a caller's behalf and may reveal phones. Moves go through the workflow.
+_CASE_READ = [
+    "complaints.view_complaint",
+    "complaints.view_complaintevent",
+    "complaints.view_attachment",
+    "complaints.view_category",
+]
+_DESK = [
+    "complaints.add_complaint",
+    "complaints.change_complaint",
+    "complaints.file_on_behalf",
+    "complaints.reveal_phone",
+]
+ROLE_PERMISSIONS["dispatcher"] += _CASE_READ + _DESK
+ROLE_PERMISSIONS["supervisor"] += (
+    _CASE_READ + _DESK + ["complaints.add_category", "complaints.change_category"]
+)
+ROLE_PERMISSIONS["squad_leader"] += _CASE_READ + ["complaints.change_complaint"]
+ROLE_PERMISSIONS["officer"] += _CASE_READ + ["complaints.change_complaint"]
 ROLE_PERMISSIONS["instructor"] = list(ROLE_PERMISSIONS["squad_leader"])
 
 

@@ -6,10 +6,12 @@ from citymgmt.env import (
     BASE_DIR,
     read_bool,
     read_broker,
+    read_cache,
     read_database,
     read_email,
     read_int,
     read_list,
+    read_rate,
     read_str,
 )
 
@@ -111,12 +113,9 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "citydesk",
-    }
-}
+CACHES = {"default": read_cache()}
+# Behind a proxy, the client's address is the first X-Forwarded-For entry.
+USE_X_FORWARDED_FOR = read_bool("USE_X_FORWARDED_FOR", False)
 
 _email = read_email()
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -198,3 +197,14 @@ LOGGING = {
 }
 
 HEALTH_BROKER_TIMEOUT = read_int("HEALTH_BROKER_TIMEOUT", 2, minimum=1)
+
+# Complaints: intake limits, rating window, rate limits (count/seconds).
+PHOTO_MAX_BYTES = read_int("PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
+PHOTO_MAX_PIXELS = read_int("PHOTO_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+PHOTO_MAX_COUNT = 6
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+COMPLAINT_RATING_DAYS = read_int("COMPLAINT_RATING_DAYS", 7, minimum=1)
+COMPLAINT_DUPLICATE_HOURS = read_int("COMPLAINT_DUPLICATE_HOURS", 72, minimum=1)
+COMPLAINT_SUBMIT_RATE = read_rate("COMPLAINT_SUBMIT_RATE", "5/600")
+COMPLAINT_TRACK_RATE = read_rate("COMPLAINT_TRACK_RATE", "10/60")

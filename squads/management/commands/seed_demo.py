@@ -8,12 +8,15 @@ only republished when their content changed, and passwords are never reset.
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils.module_loading import module_has_submodule
 
 from squads import demo_data as data
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
@@ -292,6 +295,18 @@ class Command(BaseCommand):
         after = _snapshot()
         if options["verbosity"] >= 1:
             self._report(before, after, existing)
+        # Apps built on squads add their own demo rows from <app>/demo.py, in
+        # INSTALLED_APPS order; squads itself imports none of them.
+        for config in apps.get_app_configs():
+            if config.name == "squads" or not module_has_submodule(
+                config.module, "demo"
+            ):
+                continue
+            module = import_module(f"{config.name}.demo")
+            with transaction.atomic():
+                summary = module.seed()
+            if options["verbosity"] >= 1 and summary:
+                self.stdout.write(summary)
 
     def _report(
         self,

@@ -1,0 +1,138 @@
+"""Photo uploads: checked by content with Pillow, re-encoded, stripped of metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
+STORED_MAX_SIDE = 2560
+THUMBNAIL_SIDE = 320
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo ready to store: JPEG bytes without EXIF, and a thumbnail."""
+
+    name: str
+    data: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    sha256: str
+    content_type: str = "image/jpeg"
+
+
+def _limits() -> tuple[int, int]:
+    return settings.PHOTO_MAX_BYTES, settings.PHOTO_MAX_PIXELS
+
+
+def prepare_photo(upload) -> PreparedPhoto:
+    """Check an uploaded file is a real photo within limits and re-encode it."""
+    max_bytes, max_pixels = _limits()
+    name = getattr(upload, "name", "") or _("photo")
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is %(size).1f MB; a photo may be at most %(max)d MB.")
+            % {
+                "name": name,
+                "size": size / 1024 / 1024,
+                "max": max_bytes // 1024 // 1024,
+            },
+            code="photo_too_large",
+        )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            width, height = image.size
+            if image.format not in ALLOWED_FORMATS:
+                raise UnidentifiedImageError(image.format)
+            if width * height > max_pixels:
+                raise ValidationError(
+                    _(
+                        "“%(name)s” is %(width)d × %(height)d pixels; a photo may have "
+                        "at most %(megapixels)d megapixels."
+                    )
+                    % {
+                        "name": name,
+                        "width": width,
+                        "height": height,
+                        "megapixels": max_pixels // 1_000_000,
+                    },
+                    code="photo_too_many_pixels",
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ):
+        raise ValidationError(
+            _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name},
+            code="photo_invalid",
+        ) from None
+
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    data = _jpeg(image, quality=85)
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return PreparedPhoto(
+        name=name,
+        data=data,
+        thumbnail=_jpeg(small, quality=75),
+        width=image.width,
+        height=image.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _jpeg(image: Image.Image, *, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    # No exif= argument: the stored file carries no metadata at all.
+    image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
+
+
+def prepare_photos(uploads, *, limit: int | None = None) -> list[PreparedPhoto]:
+    """Prepare several uploads, reporting every bad file in one error."""
+    uploads = [u for u in uploads or [] if u]
+    limit = settings.PHOTO_MAX_COUNT if limit is None else limit
+    if len(uploads) > limit:
+        raise ValidationError(
+            _("At most %(limit)d photos; you chose %(count)d.")
+            % {"limit": limit, "count": len(uploads)},
+            code="photo_count",
+        )
+    prepared, errors = [], []
+    for upload in uploads:
+        try:
+            prepared.append(prepare_photo(upload))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return prepared

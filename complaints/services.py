@@ -1,0 +1,436 @@
+"""Every write to complaints: intake, the workflow, ratings, photos, reveals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints import selectors
+from complaints.models import (
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Method,
+    Satisfaction,
+    Status,
+)
+from complaints.photos import PreparedPhoto
+from complaints.workflow import (
+    CITIZEN,
+    SYSTEM,
+    TRANSITIONS,
+    ActionNotAllowed,
+    Conflict,
+    PermissionDenied,
+    WorkflowError,
+)
+from squads.models import Area, Member, Squad
+from squads.selectors import squad_ids_in_scope
+
+
+def reference_next(*, at: datetime | None = None) -> str:
+    """Hand out the next reference of the day: 20261123-0042.
+
+    One upsert that increments and returns the counter, so concurrent
+    submissions never share a number (the row lock lasts until commit).
+    """
+    day = timezone.localdate(at or timezone.now())
+    table = connection.ops.quote_name("complaints_dailysequence")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{day:%Y%m%d}-{number:04d}"
+
+
+def _event(
+    complaint: Complaint,
+    *,
+    action: str,
+    by: User | None,
+    role: str,
+    from_status: str = "",
+    to_status: str = "",
+    opinion: str = "",
+    public: bool = True,
+    payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by if by is not None and by.pk else None,
+        role=role,
+        opinion=opinion,
+        is_public=public,
+        payload=payload or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def attachment_add(
+    *,
+    complaint: Complaint,
+    photo: PreparedPhoto,
+    kind: str,
+    event: ComplaintEvent | None = None,
+    by: User | None = None,
+) -> Attachment:
+    """Store a prepared photo on a complaint under a random name."""
+    attachment = Attachment(
+        complaint=complaint,
+        event=event,
+        kind=kind,
+        content_type=photo.content_type,
+        size=len(photo.data),
+        width=photo.width,
+        height=photo.height,
+        sha256=photo.sha256,
+        uploaded_by=by if by is not None and by.pk else None,
+        created_at=timezone.now(),
+    )
+    stem = uuid.uuid4().hex
+    attachment.file.save(f"{stem}.jpg", ContentFile(photo.data), save=False)
+    attachment.thumbnail.save(
+        f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False
+    )
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def complaint_submit(
+    *,
+    category: Category,
+    description: str,
+    address: str,
+    phone: str,
+    community: Area | None = None,
+    street: Area | None = None,
+    citizen_name: str = "",
+    is_anonymous: bool = False,
+    consent: bool = True,
+    latitude: Any = None,
+    longitude: Any = None,
+    photos: list[PreparedPhoto] | None = None,
+    channel: str = Channel.WEB,
+    request_type: str = "complaint",
+    by: User | None = None,
+) -> Complaint:
+    """File a complaint, route it to the covering unit, record the first event."""
+    now = timezone.now()
+    if community is not None and street is None:
+        street = community.parent
+    if channel == Channel.WEB and not consent:
+        raise ValidationError({"consent": _("Please agree to the notice to continue.")})
+    complaint = Complaint(
+        reference=reference_next(at=now),
+        channel=channel,
+        request_type=request_type,
+        category=category,
+        description=description.strip(),
+        address=address.strip(),
+        street=street,
+        community=community,
+        latitude=latitude,
+        longitude=longitude,
+        citizen_name="" if is_anonymous else citizen_name.strip(),
+        phone=phone,
+        is_anonymous=is_anonymous,
+        consent_at=now if consent else None,
+        priority=category.default_priority,
+        submitted_at=now,
+        created_by=by if by is not None and by.pk else None,
+    )
+    complaint.squad = selectors.proposed_squad(complaint=complaint)
+    complaint.full_clean()
+    complaint.save()
+    staff_role = selectors.role_of(user=by) if by is not None else None
+    event = _event(
+        complaint,
+        action="submit",
+        by=by,
+        role=staff_role or CITIZEN,
+        to_status=Status.SUBMITTED,
+        payload={"channel": channel},
+        at=now,
+    )
+    for photo in photos or []:
+        attachment_add(
+            complaint=complaint,
+            photo=photo,
+            kind=Attachment.Kind.CITIZEN,
+            event=event,
+            by=by,
+        )
+    return complaint
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise WorkflowError(message, field=field)
+    return text
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    action: str,
+    by: User | None,
+    expected_status: str | None = None,
+    opinion: str = "",
+    squad: Squad | None = None,
+    assignee: Member | None = None,
+    duplicate_of: Complaint | None = None,
+    referral_to: str = "",
+    method: str = "",
+    resolution: str = "",
+    category: Category | None = None,
+    priority: str = "",
+    photos_before: list[PreparedPhoto] | None = None,
+    photos_after: list[PreparedPhoto] | None = None,
+) -> Complaint:
+    """Take one workflow action: lock, check the table, apply, record the event."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ActionNotAllowed(
+            _("There is no action called “%(action)s”.") % {"action": action}
+        )
+    locked = (
+        Complaint.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("category", "squad")
+        .get(pk=complaint.pk)
+    )
+    if expected_status and locked.status != expected_status:
+        last = locked.events.order_by("-created_at", "-id").first()
+        raise Conflict(
+            _(
+                "Someone else has just changed this case: it is now %(status)s "
+                "(%(when)s). Reload it to see what happened."
+            )
+            % {
+                "status": locked.get_status_display(),
+                "when": timezone.localtime(last.created_at).strftime("%H:%M:%S")
+                if last
+                else "",
+            }
+        )
+    reason = selectors.refusal(user=by, complaint=locked, action=action)
+    if reason is not None:
+        role = CITIZEN if by is None else selectors.role_of(user=by)
+        if role not in transition.roles or "unit" in reason or "assigned" in reason:
+            raise PermissionDenied(reason)
+        raise ActionNotAllowed(reason)
+    if transition.needs_reason:
+        opinion = _require_text(
+            opinion, "opinion", _("Give a reason: the record and the citizen need one.")
+        )
+
+    now = timezone.now()
+    from_status = locked.status
+    payload: dict[str, Any] = {}
+    changed: list[str] = []
+
+    def put(field: str, value: Any) -> None:
+        setattr(locked, field, value)
+        changed.append(field)
+
+    if action == "accept":
+        if category is not None and category.pk != locked.category_id:
+            payload["category"] = {"from": locked.category.code, "to": category.code}
+            put("category", category)
+        if priority:
+            put("priority", priority)
+        put("accepted_at", now)
+    elif action == "reject":
+        put("referral_to", (referral_to or locked.category.referral_to).strip())
+        payload["referral_to"] = locked.referral_to
+        put("closed_at", now)
+    elif action == "merge":
+        if duplicate_of is None:
+            raise WorkflowError(
+                _("Choose the case this one duplicates."), field="duplicate_of"
+            )
+        original = duplicate_of.duplicate_of or duplicate_of
+        if original.pk == locked.pk:
+            raise WorkflowError(
+                _("A case cannot duplicate itself."), field="duplicate_of"
+            )
+        put("duplicate_of", original)
+        put("closed_at", now)
+        payload["duplicate_of"] = original.reference
+    elif action == "dispatch":
+        target = squad or locked.squad
+        if target is None:
+            raise WorkflowError(_("Choose the unit to dispatch to."), field="squad")
+        if not target.is_active:
+            raise WorkflowError(_("That unit is not in service."), field="squad")
+        if locked.squad_id != target.pk:
+            put("assignee", None)
+        put("squad", target)
+        put("dispatched_at", now)
+        payload["squad"] = {"code": target.code, "name": target.name}
+    elif action == "sign":
+        put("signed_at", now)
+    elif action == "assign":
+        if assignee is None:
+            raise WorkflowError(_("Choose the officer."), field="assignee")
+        in_unit = squad_ids_in_scope(user=assignee.user)
+        if not assignee.is_active or (
+            in_unit is not None and locked.squad_id not in in_unit
+        ):
+            raise WorkflowError(
+                _("%(name)s is not a member of the unit handling this case.")
+                % {"name": assignee.full_name},
+                field="assignee",
+            )
+        put("assignee", assignee)
+        payload["assignee"] = assignee.full_name
+    elif action == "dispose":
+        if method not in Method.values:
+            raise WorkflowError(
+                _("Choose the method: service, management or enforcement (721)."),
+                field="method",
+            )
+        resolution = _require_text(
+            resolution, "resolution", _("Describe what was done: the citizen reads it.")
+        )
+        if locked.category.requires_disposal_photos:
+            have = set(
+                locked.attachments.filter(
+                    kind__in=[Attachment.Kind.BEFORE, Attachment.Kind.AFTER],
+                    event__action="dispose",
+                    created_at__gte=locked.signed_at or locked.submitted_at,
+                ).values_list("kind", flat=True)
+            )
+            if photos_before:
+                have.add(Attachment.Kind.BEFORE)
+            if photos_after:
+                have.add(Attachment.Kind.AFTER)
+            if have != {Attachment.Kind.BEFORE, Attachment.Kind.AFTER}:
+                raise WorkflowError(
+                    _("This category needs a photo from before and one from after."),
+                    field="photos_after"
+                    if Attachment.Kind.BEFORE in have
+                    else "photos_before",
+                )
+        put("method", method)
+        put("resolution", resolution)
+        put("disposed_at", now)
+        payload["method"] = method
+    elif action == "return":
+        payload["squad"] = locked.squad.code if locked.squad else None
+        put("squad", None)
+        put("assignee", None)
+        put("dispatched_at", None)
+        put("signed_at", None)
+    elif action == "verify":
+        put("closed_at", now)
+    elif action == "rework":
+        put("rework_count", locked.rework_count + 1)
+        put("disposed_at", None)
+    elif action == "cancel":
+        put("closed_at", now)
+    elif action == "reopen":
+        put("reopen_count", locked.reopen_count + 1)
+        put("closed_at", None)
+        put("disposed_at", None)
+
+    if transition.target is not None:
+        put("status", transition.target)
+    locked.full_clean()
+    locked.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    role = CITIZEN if by is None else (selectors.role_of(user=by) or SYSTEM)
+    event = _event(
+        locked,
+        action=action,
+        by=by,
+        role=role,
+        from_status=from_status,
+        to_status=transition.target or from_status,
+        opinion=(opinion or "").strip() if action != "dispose" else resolution,
+        public=transition.public,
+        payload=payload,
+        at=now,
+    )
+    for kind, photos in (
+        (Attachment.Kind.BEFORE, photos_before),
+        (Attachment.Kind.AFTER, photos_after),
+    ):
+        for photo in photos or []:
+            attachment_add(complaint=locked, photo=photo, kind=kind, event=event, by=by)
+    return locked
+
+
+@transaction.atomic
+def complaint_rate(
+    *, complaint: Complaint, satisfaction: str, comment: str = ""
+) -> Complaint:
+    """Record the citizen's rating; dissatisfied reopens the case once (重办)."""
+    locked = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=complaint.pk
+    )
+    if satisfaction not in Satisfaction.values:
+        raise WorkflowError(_("Choose how satisfied you are."), field="satisfaction")
+    if not selectors.rating_open(complaint=locked):
+        raise ActionNotAllowed(
+            _(
+                "This case can no longer be rated: it was rated already or closed too long ago."
+            )
+        )
+    now = timezone.now()
+    locked.satisfaction = satisfaction
+    locked.rated_at = now
+    locked.save(update_fields=["satisfaction", "rated_at", "updated_at"])
+    _event(
+        locked,
+        action="rate",
+        by=None,
+        role=CITIZEN,
+        from_status=locked.status,
+        to_status=locked.status,
+        opinion=comment.strip()[:500],
+        payload={"satisfaction": satisfaction},
+        at=now,
+    )
+    if satisfaction == Satisfaction.DISSATISFIED and locked.reopen_count == 0:
+        locked = complaint_transition(complaint=locked, action="reopen", by=None)
+        locked.satisfaction = ""
+        locked.save(update_fields=["satisfaction", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def complaint_reveal_phone(*, complaint: Complaint, by: User) -> str:
+    """Show a citizen's full phone number to a permitted user, and log it."""
+    if not by.has_perm("complaints.reveal_phone"):
+        raise PermissionDenied(_("Your role may not see citizens' phone numbers."))
+    _event(
+        complaint,
+        action="reveal_phone",
+        by=by,
+        role=selectors.role_of(user=by) or SYSTEM,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        public=False,
+    )
+    return complaint.phone
