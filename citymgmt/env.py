@@ -124,7 +124,7 @@ def read_rate(name: str, default: str) -> tuple[int, int]:
 
 
 def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str, Any]:
-    """The default cache: in-process by default, Redis when shared by several servers."""
+    """The default cache: in-process by default, Redis when servers share it."""
     raw = os.environ.get(name, "").strip() or default
     parts = urlsplit(raw)
     if parts.scheme == "locmem":

@@ -160,6 +160,9 @@ class DailySequence(models.Model):
         verbose_name = _("daily sequence")
         verbose_name_plural = _("daily sequences")
 
+    def __str__(self) -> str:
+        return f"{self.day:%Y%m%d}: {self.last}"
+
 
 class Complaint(models.Model):
     """A citizen's complaint, report, inquiry, request or suggestion."""

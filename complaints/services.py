@@ -394,7 +394,8 @@ def complaint_rate(
     if not selectors.rating_open(complaint=locked):
         raise ActionNotAllowed(
             _(
-                "This case can no longer be rated: it was rated already or closed too long ago."
+                "This case can no longer be rated: it was rated already or "
+                "closed too long ago."
             )
         )
     now = timezone.now()
