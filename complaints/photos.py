@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -59,30 +60,22 @@ def prepare_photo(upload) -> PreparedPhoto:
             if image.format not in ALLOWED_FORMATS:
                 raise UnidentifiedImageError(image.format)
             if width * height > max_pixels:
-                raise ValidationError(
-                    _(
-                        "“%(name)s” is %(width)d × %(height)d pixels; a photo may have "
-                        "at most %(megapixels)d megapixels."
-                    )
-                    % {
-                        "name": name,
-                        "width": width,
-                        "height": height,
-                        "megapixels": max_pixels // 1_000_000,
-                    },
-                    code="photo_too_many_pixels",
-                )
+                raise _too_many_pixels(name, width * height, max_pixels)
             image.load()
             image = ImageOps.exif_transpose(image)
     except ValidationError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses absurd sizes before we can read them; it names the count.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_many_pixels(
+            name, int(found.group(1)) if found else max_pixels * 5, max_pixels
+        ) from None
     except (
         UnidentifiedImageError,
         OSError,
         SyntaxError,
         ValueError,
-        Image.DecompressionBombWarning,
-        Image.DecompressionBombError,
     ):
         raise ValidationError(
             _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name},
@@ -107,6 +100,21 @@ def prepare_photo(upload) -> PreparedPhoto:
         width=image.width,
         height=image.height,
         sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _too_many_pixels(name: str, pixels: int, max_pixels: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "“%(name)s” has %(megapixels)d megapixels; a photo may have at most "
+            "%(max)d megapixels."
+        )
+        % {
+            "name": name,
+            "megapixels": pixels // 1_000_000,
+            "max": max_pixels // 1_000_000,
+        },
+        code="photo_too_many_pixels",
     )
 
 

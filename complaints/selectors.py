@@ -16,7 +16,15 @@ from complaints.models import (
     ComplaintEvent,
     Status,
 )
-from complaints.workflow import CITIZEN, LEADERS, TRANSITIONS, Transition
+from complaints.workflow import (
+    CITIZEN,
+    LEADERS,
+    TRANSITIONS,
+    ActionNotAllowed,
+    PermissionDenied,
+    Transition,
+    WorkflowError,
+)
 from squads.models import Member, Squad
 from squads.selectors import member_for, squad_ids_in_scope
 
@@ -56,36 +64,43 @@ def complaint_list_for(*, user: User) -> QuerySet[Complaint]:
     )
 
 
-def can_take(*, user: User, complaint: Complaint, action: str) -> bool:
+def can_take(*, user: User | None, complaint: Complaint, action: str) -> bool:
     """Whether this user may take this action on this complaint now."""
     return refusal(user=user, complaint=complaint, action=action) is None
 
 
-def refusal(*, user: User, complaint: Complaint, action: str) -> str | None:
-    """Why the user may not take the action now, or None when they may."""
+def refusal(
+    *, user: User | None, complaint: Complaint, action: str
+) -> WorkflowError | None:
+    """Why the user may not take the action now (an error to raise), or None."""
     from django.utils.translation import gettext as _
 
     transition: Transition | None = TRANSITIONS.get(action)
     if transition is None:
-        return _("There is no action called “%(action)s”.") % {"action": action}
+        return ActionNotAllowed(
+            _("There is no action called “%(action)s”.") % {"action": action}
+        )
+    label = str(transition.label)
     role = CITIZEN if user is None else role_of(user=user)
     if role not in transition.roles:
-        return _("Your role may not %(action)s a case.") % {
-            "action": str(transition.label).lower()
-        }
-    if complaint.status not in transition.sources:
-        return _("A case that is %(status)s cannot be %(action)s.") % {
-            "status": complaint.get_status_display(),
-            "action": str(transition.label).lower(),
-        }
+        return PermissionDenied(
+            _("Your role may not take the action “%(action)s”.") % {"action": label}
+        )
     if role in LEADERS:
-        scope = squad_ids_in_scope(user=user) or set()
+        scope = squad_ids_in_scope(user=user) or set()  # type: ignore[arg-type]
         if complaint.squad_id not in scope:
-            return _("This case belongs to another unit.")
+            return PermissionDenied(_("This case belongs to another unit."))
     if role == Member.Role.OFFICER:
-        member = member_for(user=user)
+        member = member_for(user=user)  # type: ignore[arg-type]
         if member is None or complaint.assignee_id != member.pk:
-            return _("Only the officer assigned to this case may report on it.")
+            return PermissionDenied(
+                _("Only the officer assigned to this case may report on it.")
+            )
+    if complaint.status not in transition.sources:
+        return ActionNotAllowed(
+            _("“%(action)s” is not possible while the case is %(status)s.")
+            % {"action": label, "status": complaint.get_status_display()}
+        )
     return None
 
 
@@ -166,3 +181,144 @@ def search_filter(term: str) -> Q:
     """Search by reference, phone or address."""
     term = term.strip()[:64]
     return Q(reference=term) | Q(phone=term) | Q(address__icontains=term)
+
+
+def intake_areas() -> tuple[list, list]:
+    """The streets and the communities (with their street) for the intake picker."""
+    from squads.models import Area
+
+    streets = list(Area.objects.filter(level=Area.Level.STREET).order_by("code"))
+    communities = list(
+        Area.objects.filter(level=Area.Level.COMMUNITY)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+    return streets, communities
+
+
+def area_for_preset(*, code: str):
+    """The street, community or grid a QR-code link names, or None when unknown."""
+    from squads.models import Area
+
+    code = (code or "").strip()[:15]
+    if not code.isdigit():
+        return None
+    return (
+        Area.objects.filter(
+            code=code,
+            level__in=[Area.Level.STREET, Area.Level.COMMUNITY, Area.Level.GRID],
+        )
+        .select_related("parent")
+        .first()
+    )
+
+
+def complaint_for_receipt(*, reference: str) -> Complaint | None:
+    """The just-filed complaint with what the success page shows."""
+    return (
+        Complaint.objects.select_related("category", "squad", "community")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+# --- Admin triage (appended) -------------------------------------------------
+
+
+def complaint_search_filter(term: str) -> Q:
+    """Search that uses an index: a reference or a mobile number matches exactly.
+
+    Anything else searches the address (a scan, but only for free text).
+    """
+    import re
+
+    term = "".join(term.split())[:64]
+    match = re.fullmatch(r"(\d{8})-?(\d{4})", term)
+    if match:
+        return Q(reference=f"{match.group(1)}-{match.group(2)}")
+    if re.fullmatch(r"1[3-9]\d{9}", term):
+        return Q(phone=term)
+    return Q(address__icontains=term)
+
+
+def squad_subtree_ids(*, squad_id: int) -> set[int]:
+    """A unit and every unit below it."""
+    ids = {squad_id}
+    frontier = {squad_id}
+    while frontier:
+        frontier = (
+            set(
+                Squad.objects.filter(parent_id__in=frontier).values_list(
+                    "id", flat=True
+                )
+            )
+            - ids
+        )
+        ids |= frontier
+    return ids
+
+
+def assignable_members(*, complaint: Complaint) -> QuerySet[Member]:
+    """Active members of the case's unit and the units below it."""
+    if complaint.squad_id is None:
+        return Member.objects.none()
+    return (
+        Member.objects.filter(
+            is_active=True,
+            role__in=list(Member.UNIT_ROLES),
+            squad_id__in=squad_subtree_ids(squad_id=complaint.squad_id),
+        )
+        .select_related("squad")
+        .order_by("squad__position", "squad__code", "role", "full_name")
+    )
+
+
+def duplicate_candidates_for(
+    *, user: User, complaint: Complaint
+) -> QuerySet[Complaint]:
+    """The duplicate hint, limited to the cases this user may see."""
+    return duplicate_candidates(complaint=complaint).filter(
+        pk__in=complaints_visible_to(user=user).values("pk")
+    )
+
+
+def attachment_visible_to(*, user: User, attachment_id: int):  # -> Attachment | None
+    """An attachment whose complaint is in the user's scope, or None."""
+    from complaints.models import Attachment
+
+    return (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            complaint__in=complaints_visible_to(user=user).values("pk"),
+        )
+        .select_related("complaint")
+        .first()
+    )
+
+
+def timeline_for_staff(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    """Every event of a case with its actor, oldest first."""
+    return complaint.events.select_related("actor__member").order_by("created_at", "id")
+
+
+def complaint_detail_for(*, user: User, reference: str) -> Complaint | None:
+    """One complaint in the user's scope with what the staff API detail shows."""
+    from django.db.models import Prefetch
+
+    return (
+        complaints_visible_to(user=user)
+        .select_related(
+            "category", "community", "street", "squad", "assignee", "duplicate_of"
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ComplaintEvent.objects.select_related(
+                    "actor__member"
+                ).order_by("created_at", "id"),
+            ),
+            "attachments",
+        )
+        .filter(reference=reference.strip()[:16])
+        .first()
+    )

@@ -190,6 +190,17 @@ def _require_text(value: str, field: str, message: str) -> str:
     return text
 
 
+def _entered_processing_at(complaint: Complaint) -> datetime:
+    """When the case last started being handled (signed, reworked or reopened)."""
+    last = (
+        complaint.events.filter(to_status=Status.PROCESSING)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return last or complaint.submitted_at
+
+
 @transaction.atomic
 def complaint_transition(
     *,
@@ -234,12 +245,9 @@ def complaint_transition(
                 else "",
             }
         )
-    reason = selectors.refusal(user=by, complaint=locked, action=action)
-    if reason is not None:
-        role = CITIZEN if by is None else selectors.role_of(user=by)
-        if role not in transition.roles or "unit" in reason or "assigned" in reason:
-            raise PermissionDenied(reason)
-        raise ActionNotAllowed(reason)
+    refused = selectors.refusal(user=by, complaint=locked, action=action)
+    if refused is not None:
+        raise refused
     if transition.needs_reason:
         opinion = _require_text(
             opinion, "opinion", _("Give a reason: the record and the citizen need one.")
@@ -270,7 +278,9 @@ def complaint_transition(
             raise WorkflowError(
                 _("Choose the case this one duplicates."), field="duplicate_of"
             )
-        original = duplicate_of.duplicate_of or duplicate_of
+        # Read the other case afresh: it may have been merged meanwhile.
+        other = Complaint.objects.get(pk=duplicate_of.pk)
+        original = other.duplicate_of or other
         if original.pk == locked.pk:
             raise WorkflowError(
                 _("A case cannot duplicate itself."), field="duplicate_of"
@@ -319,7 +329,7 @@ def complaint_transition(
                 locked.attachments.filter(
                     kind__in=[Attachment.Kind.BEFORE, Attachment.Kind.AFTER],
                     event__action="dispose",
-                    created_at__gte=locked.signed_at or locked.submitted_at,
+                    created_at__gte=_entered_processing_at(locked),
                 ).values_list("kind", flat=True)
             )
             if photos_before:
