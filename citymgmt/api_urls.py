@@ -1,9 +1,35 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from complaints.apis import (
+    CategoryApi,
+    ComplaintActionApi,
+    ComplaintDetailApi,
+    ComplaintListApi,
+    ComplaintRateApi,
+    ComplaintTrackApi,
+)
 from squads.apis import AreaViewSet, SquadViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("squads", SquadViewSet, basename="squad")
+router.register("categories", CategoryApi, basename="category")
 
-urlpatterns = router.urls
+# Fixed paths before <reference>: "track" is not a reference.
+urlpatterns = [
+    path("complaints/", ComplaintListApi.as_view(), name="complaint-list"),
+    path("complaints/track/", ComplaintTrackApi.as_view(), name="complaint-track"),
+    path("complaints/track/rate/", ComplaintRateApi.as_view(), name="complaint-rate"),
+    path(
+        "complaints/<str:reference>/",
+        ComplaintDetailApi.as_view(),
+        name="complaint-detail",
+    ),
+    path(
+        "complaints/<str:reference>/actions/<slug:action>/",
+        ComplaintActionApi.as_view(),
+        name="complaint-action",
+    ),
+    *router.urls,
+]

@@ -26,7 +26,7 @@ from complaints.workflow import (
     WorkflowError,
 )
 from squads.models import Member, Squad
-from squads.selectors import member_for, squad_ids_in_scope
+from squads.selectors import member_for, squad_ids_in_scope, squad_subtree_ids
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -241,23 +241,6 @@ def complaint_search_filter(term: str) -> Q:
     return Q(address__icontains=term)
 
 
-def squad_subtree_ids(*, squad_id: int) -> set[int]:
-    """A unit and every unit below it."""
-    ids = {squad_id}
-    frontier = {squad_id}
-    while frontier:
-        frontier = (
-            set(
-                Squad.objects.filter(parent_id__in=frontier).values_list(
-                    "id", flat=True
-                )
-            )
-            - ids
-        )
-        ids |= frontier
-    return ids
-
-
 def assignable_members(*, complaint: Complaint) -> QuerySet[Member]:
     """Active members of the case's unit and the units below it."""
     if complaint.squad_id is None:
@@ -303,10 +286,23 @@ def timeline_for_staff(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
 
 def complaint_detail_for(*, user: User, reference: str) -> Complaint | None:
     """One complaint in the user's scope with what the staff API detail shows."""
+    return complaint_detail(
+        reference=reference, queryset=complaints_visible_to(user=user)
+    )
+
+
+def complaint_detail(
+    *, reference: str, queryset: QuerySet[Complaint] | None = None
+) -> Complaint | None:
+    """One complaint with its joins, events and attachments, whatever the scope.
+
+    Only for showing the result of an action the user was just allowed to
+    take (a return takes the case out of the leader's scope).
+    """
     from django.db.models import Prefetch
 
     return (
-        complaints_visible_to(user=user)
+        (Complaint.objects.all() if queryset is None else queryset)
         .select_related(
             "category", "community", "street", "squad", "assignee", "duplicate_of"
         )

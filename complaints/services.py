@@ -35,7 +35,7 @@ from complaints.workflow import (
     WorkflowError,
 )
 from squads.models import Area, Member, Squad
-from squads.selectors import squad_ids_in_scope
+from squads.selectors import squad_subtree_ids
 
 
 def reference_next(*, at: datetime | None = None) -> str:
@@ -304,10 +304,8 @@ def complaint_transition(
     elif action == "assign":
         if assignee is None:
             raise WorkflowError(_("Choose the officer."), field="assignee")
-        in_unit = squad_ids_in_scope(user=assignee.user)
-        if not assignee.is_active or (
-            in_unit is not None and locked.squad_id not in in_unit
-        ):
+        case_units = squad_subtree_ids(squad_id=locked.squad_id)
+        if not assignee.is_active or assignee.squad_id not in case_units:
             raise WorkflowError(
                 _("%(name)s is not a member of the unit handling this case.")
                 % {"name": assignee.full_name},
@@ -445,3 +443,11 @@ def complaint_reveal_phone(*, complaint: Complaint, by: User) -> str:
         public=False,
     )
     return complaint.phone
+
+
+@transaction.atomic
+def category_save(*, category: Category) -> Category:
+    """Validate and store a category edited by a supervisor."""
+    category.full_clean()
+    category.save()
+    return category

@@ -1,23 +1,434 @@
-"""Complaint pages. Until online filing opens, they point citizens to a phone."""
+"""Public complaint pages: file a complaint, see the receipt, track and rate it."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from citymgmt import ratelimit
+from complaints import selectors, services
+from complaints.forms import (
+    HONEYPOT,
+    ComplaintForm,
+    RateForm,
+    TrackForm,
+    initial_from,
+    normalize_reference,
+    photo_limits,
+    preset_area,
+)
+from complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    Method,
+    RequestType,
+    Satisfaction,
+    Status,
+)
+from complaints.workflow import WorkflowError
 from squads import selectors as squad_selectors
 
+SUBMITTED_KEY = "complaints:submitted"
+TRACKED_KEY = "complaints:tracked"
+TRACKED_MAX = 20
+TYPED_FIELDS = [
+    "request_type",
+    "category",
+    "description",
+    "address",
+    "street",
+    "community",
+    "latitude",
+    "longitude",
+    "citizen_name",
+    "phone",
+    "is_anonymous",
+    "consent",
+]
 
+
+def _wait_text(seconds: int) -> str:
+    minutes, rest = divmod(max(1, seconds), 60)
+    if minutes and rest:
+        return _("%(minutes)d min %(seconds)d s") % {
+            "minutes": minutes,
+            "seconds": rest,
+        }
+    if minutes:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(seconds)d s") % {"seconds": rest}
+
+
+def _throttled(
+    request: HttpRequest,
+    verdict: ratelimit.Verdict,
+    *,
+    form_template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The 429 page: when to retry, with the form and what was typed in it."""
+    response = render(
+        request,
+        "429.html",
+        {
+            **context,
+            "form_template": form_template,
+            "wait": _wait_text(verdict.retry_after),
+            "retry_at": timezone.localtime() + timedelta(seconds=verdict.retry_after),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _remember(request: HttpRequest, reference: str, last4: str) -> None:
+    """Let this browser see a case it has proved it knows, after a redirect."""
+    tracked = dict(request.session.get(TRACKED_KEY, {}))
+    tracked.pop(reference, None)
+    tracked[reference] = last4
+    request.session[TRACKED_KEY] = dict(list(tracked.items())[-TRACKED_MAX:])
+
+
+def _tracking_url(reference: str) -> str:
+    return reverse("complaints:track") + "?" + urlencode({"reference": reference})
+
+
+def _form_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "photos_chosen": len(request.FILES.getlist("photos")),
+        "limits": photo_limits(),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    # The contact-card QR code lands here with ?area=<code>: show who covers it.
-    area_code = request.GET.get("area", "").strip()[:15]
-    squads = []
-    if area_code.isdigit():
-        squads = squad_selectors.squads_for_area(code=area_code)
+    if request.method == "POST":
+        verdict = ratelimit.hit(
+            "complaint-submit",
+            ratelimit.client_ip(request),
+            settings.COMPLAINT_SUBMIT_RATE,
+        )
+        if not verdict.allowed:
+            form = ComplaintForm(
+                initial=initial_from(request.POST, fields=TYPED_FIELDS)
+            )
+            return _throttled(
+                request,
+                verdict,
+                form_template="complaints/_form.html",
+                context={"form": form, **_form_context(request)},
+            )
+        if request.POST.get(HONEYPOT, "").strip():
+            # A bot filled the hidden field: thank it and keep nothing.
+            return render(request, "complaints/done.html", {"complaint": None})
+        form = ComplaintForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                complaint = services.complaint_submit(**form.submit_arguments())
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                request.session[SUBMITTED_KEY] = complaint.reference
+                _remember(request, complaint.reference, complaint.phone[-4:])
+                return redirect("complaints:done")
+        area_units: list = []
+    else:
+        # The contact-card QR code lands here with ?area=<code>: preset the
+        # picker and say which unit covers the area.
+        area_code = request.GET.get("area", "").strip()[:15]
+        form = ComplaintForm(initial=preset_area(area_code))
+        area_units = (
+            squad_selectors.squads_for_area(code=area_code)
+            if area_code.isdigit()
+            else []
+        )
     return render(
         request,
-        "complaints/not_open.html",
-        {"squads": squads, "area_code": area_code, "page": "new"},
+        "complaints/new.html",
+        {"form": form, "area_units": area_units, **_form_context(request)},
     )
 
 
+def done(request: HttpRequest) -> HttpResponse:
+    """The receipt: only the browser that filed the complaint sees it."""
+    reference = request.session.get(SUBMITTED_KEY, "")
+    complaint = (
+        selectors.complaint_for_receipt(reference=reference) if reference else None
+    )
+    if complaint is None:
+        return redirect("complaints:new")
+    card = None
+    if complaint.squad is not None:
+        card = squad_selectors.contact_card_current(code=complaint.squad.code)
+    return render(
+        request,
+        "complaints/done.html",
+        {
+            "complaint": complaint,
+            "card": card,
+            "last4": complaint.phone[-4:],
+            "tracking_url": _tracking_url(complaint.reference),
+        },
+    )
+
+
+def _unit_name(complaint: Complaint) -> str:
+    return complaint.squad.name if complaint.squad is not None else ""
+
+
+def _timeline(
+    complaint: Complaint, events: list[ComplaintEvent]
+) -> list[dict[str, Any]]:
+    """Each public event as a sentence for the citizen: no staff names or phones."""
+    entries = []
+    unit = ""
+    for event in events:
+        payload = event.payload or {}
+        details: list[str] = []
+        action = event.action
+        if action == "submit":
+            kind = RequestType(complaint.request_type).label
+            title = _("Your %(kind)s was received.") % {"kind": kind}
+        elif action == "accept":
+            title = _("Accepted and registered by the command centre.")
+        elif action == "reject":
+            title = _("Not accepted.")
+            if event.opinion:
+                details.append(_("Reason: %(reason)s") % {"reason": event.opinion})
+            referral = payload.get("referral_to") or complaint.referral_to
+            if referral:
+                details.append(
+                    _("This matter is handled by %(department)s; please contact them.")
+                    % {"department": referral}
+                )
+        elif action == "merge":
+            title = _("Merged with an earlier case about the same problem.")
+            if payload.get("duplicate_of"):
+                details.append(
+                    _("It is handled together with case %(reference)s.")
+                    % {"reference": payload["duplicate_of"]}
+                )
+        elif action == "dispatch":
+            unit = (payload.get("squad") or {}).get("name") or _unit_name(complaint)
+            title = _("Sent to %(unit)s for handling.") % {"unit": unit}
+        elif action == "sign":
+            title = _("%(unit)s has started handling it.") % {
+                "unit": unit or _unit_name(complaint)
+            }
+        elif action == "dispose":
+            title = _("Handled by %(unit)s.") % {"unit": unit or _unit_name(complaint)}
+            if event.opinion:
+                details.append(_("Result: %(result)s") % {"result": event.opinion})
+            if payload.get("method") in Method.values:
+                details.append(
+                    _("Method: %(method)s")
+                    % {"method": Method(payload["method"]).label}
+                )
+        elif action == "verify":
+            title = _("Checked by the command centre and closed.")
+        elif action == "rework":
+            title = _("Sent back to the unit for more work.")
+        elif action == "reopen":
+            title = _("Reopened at your request and sent back to %(unit)s.") % {
+                "unit": unit or _unit_name(complaint)
+            }
+        elif action == "rate":
+            rating = payload.get("satisfaction")
+            label = Satisfaction(rating).label if rating in Satisfaction.values else ""
+            title = _("Your rating: %(rating)s.") % {"rating": label}
+            if event.opinion:
+                details.append(
+                    _("Your comment: %(comment)s") % {"comment": event.opinion}
+                )
+        elif action == "cancel":
+            title = _("Cancelled.")
+            if event.opinion:
+                details.append(_("Reason: %(reason)s") % {"reason": event.opinion})
+        else:
+            title = _("Updated.")
+        entries.append(
+            {
+                "action": action,
+                "at": event.created_at,
+                "title": title,
+                "details": details,
+                "status": Status(event.to_status).label
+                if event.to_status in Status.values
+                else "",
+            }
+        )
+    return entries
+
+
+def _handler(complaint: Complaint) -> str:
+    """Who handles the case, as far as the citizen can be told now."""
+    if complaint.squad is not None and complaint.dispatched_at is not None:
+        return complaint.squad.name
+    if complaint.status in (Status.SUBMITTED, Status.REGISTERED):
+        if complaint.squad is not None:
+            return _("%(unit)s, once the command centre confirms it") % {
+                "unit": complaint.squad.name
+            }
+        return _("The command centre will assign a unit.")
+    return "—"
+
+
+def _case_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    last4: str,
+    *,
+    rate_form: RateForm | None = None,
+    rating_error: str = "",
+) -> HttpResponse:
+    events = list(selectors.public_timeline(complaint=complaint))
+    rating_open = selectors.rating_open(complaint=complaint)
+    if not rating_open:
+        rate_form = None
+    elif rate_form is None:
+        rate_form = RateForm(
+            initial={"reference": complaint.reference, "phone_last4": last4}
+        )
+    return render(
+        request,
+        "complaints/track.html",
+        {
+            "complaint": complaint,
+            "entries": _timeline(complaint, events),
+            "handler": _handler(complaint),
+            "rate_form": rate_form,
+            "rating_open": rating_open,
+            "rating_error": rating_error,
+            "rating_days": settings.COMPLAINT_RATING_DAYS,
+        },
+    )
+
+
+def _no_match(request: HttpRequest, form: TrackForm) -> HttpResponse:
+    # The same answer whether the reference exists or not.
+    form.add_error(None, _("No case matches this reference and phone number."))
+    return render(request, "complaints/track.html", {"form": form})
+
+
+def _track_throttle(request: HttpRequest) -> ratelimit.Verdict:
+    return ratelimit.hit(
+        "complaint-track",
+        ratelimit.client_ip(request),
+        settings.COMPLAINT_TRACK_RATE,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    return render(request, "complaints/not_open.html", {"page": "track"})
+    if request.method == "POST":
+        verdict = _track_throttle(request)
+        if not verdict.allowed:
+            form = TrackForm(
+                initial=initial_from(request.POST, fields=["reference", "phone_last4"])
+            )
+            return _throttled(
+                request,
+                verdict,
+                form_template="complaints/_track_form.html",
+                context={"form": form},
+            )
+        form = TrackForm(request.POST)
+        if not form.is_valid():
+            return render(request, "complaints/track.html", {"form": form})
+        reference = form.cleaned_data["reference"]
+        last4 = form.cleaned_data["phone_last4"]
+        complaint = selectors.complaint_for_tracking(
+            reference=reference, phone_last4=last4
+        )
+        if complaint is None:
+            return _no_match(request, form)
+        _remember(request, complaint.reference, last4)
+        return redirect(_tracking_url(complaint.reference))
+
+    reference = normalize_reference(request.GET.get("reference", ""))
+    last4 = request.session.get(TRACKED_KEY, {}).get(reference)
+    if last4:
+        complaint = selectors.complaint_for_tracking(
+            reference=reference, phone_last4=last4
+        )
+        if complaint is not None:
+            return _case_page(request, complaint, last4)
+    form = TrackForm(initial={"reference": reference} if reference else None)
+    return render(request, "complaints/track.html", {"form": form})
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    verdict = _track_throttle(request)
+    if not verdict.allowed:
+        form = RateForm(
+            initial=initial_from(
+                request.POST,
+                fields=["reference", "phone_last4", "satisfaction", "comment"],
+            )
+        )
+        return _throttled(
+            request,
+            verdict,
+            form_template="complaints/_rate_form.html",
+            context={"rate_form": form},
+        )
+    form = RateForm(request.POST)
+    track_form = TrackForm(request.POST)
+    if not track_form.is_valid():
+        return render(request, "complaints/track.html", {"form": track_form})
+    reference = track_form.cleaned_data["reference"]
+    last4 = track_form.cleaned_data["phone_last4"]
+    complaint = selectors.complaint_for_tracking(reference=reference, phone_last4=last4)
+    if complaint is None:
+        return _no_match(request, track_form)
+    if form.is_valid():
+        was_closed = complaint.status == Status.CLOSED
+        try:
+            updated = services.complaint_rate(
+                complaint=complaint,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
+        except WorkflowError as exc:
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                complaint.refresh_from_db()
+                return _case_page(
+                    request, complaint, last4, rate_form=form, rating_error=exc.message
+                )
+        else:
+            _remember(request, updated.reference, last4)
+            messages.success(request, _rating_message(updated, was_closed=was_closed))
+            return redirect(_tracking_url(updated.reference))
+    return _case_page(request, complaint, last4, rate_form=form)
+
+
+def _rating_message(complaint: Complaint, *, was_closed: bool) -> str:
+    if was_closed and complaint.status == Status.PROCESSING:
+        return _(
+            "Thank you. We are sorry the result did not satisfy you: the case has "
+            "been reopened and sent back to %(unit)s."
+        ) % {"unit": _unit_name(complaint) or _("the command centre")}
+    if complaint.satisfaction == Satisfaction.DISSATISFIED:
+        if complaint.squad is not None:
+            return _(
+                "Thank you. Your rating is recorded. The case was reopened once "
+                "already, so it stays closed; you can call the supervision phone "
+                "%(phone)s."
+            ) % {"phone": complaint.squad.supervision_phone}
+        return _("Thank you. Your rating is recorded.")
+    return _("Thank you for rating the handling of your case.")

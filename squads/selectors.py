@@ -43,18 +43,16 @@ def squad_ids_in_scope(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | 
         return None
     if member.squad_id is None:
         return set()
-    ids = {member.squad_id}
-    frontier = {member.squad_id}
-    # Units nest at most three deep (大队 > 中队 > 分队).
+    return squad_subtree_ids(squad_id=member.squad_id)
+
+
+def squad_subtree_ids(*, squad_id: int) -> set[int]:
+    """A unit and every unit below it (units nest 大队 > 中队 > 分队)."""
+    ids = {squad_id}
+    frontier = {squad_id}
     while frontier:
-        frontier = (
-            set(
-                Squad.objects.filter(parent_id__in=frontier).values_list(
-                    "id", flat=True
-                )
-            )
-            - ids
-        )
+        below = Squad.objects.filter(parent_id__in=frontier)
+        frontier = set(below.values_list("id", flat=True)) - ids
         ids |= frontier
     return ids
 

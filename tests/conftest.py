@@ -41,6 +41,30 @@ def need(condition: bool, reason: str, *, env: str = "REQUIRE_SERVICES") -> None
     pytest.skip(reason)
 
 
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request) -> None:
+    """Put back what migrations seed: a transactional test starts after a flush."""
+    if not _transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from complaints.category_data import seed_categories
+    from squads.roles import sync_role_groups
+
+    seed_categories(apps)
+    sync_role_groups(apps)
+
+
 @pytest.fixture
 def require_postgres(db) -> None:
     need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")

@@ -1,4 +1,4 @@
-"""Builders for complaints tests: photos made with Pillow, cases moved by the services."""
+"""Builders for complaints tests: Pillow photos, cases moved by the services."""
 
 from __future__ import annotations
 

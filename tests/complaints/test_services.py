@@ -356,3 +356,30 @@ def test_invalid_submissions_are_refused_with_field_messages(tree):
     assert not Complaint.objects.exists()
     assert not ComplaintEvent.objects.exists()
     assert Status.SUBMITTED == "submitted"
+
+
+def test_a_squadron_leader_assigns_an_officer_of_one_of_its_teams(tree, users):
+    from tests.squads.factories import make_member
+
+    team_officer = make_member(
+        username="officer_a1",
+        role="officer",
+        squad=tree.team_a1,
+        full_name="钱队员",
+        phone="13805360099",
+    )
+    complaint = walk_to(submit(tree), "processing", users)
+    complaint = complaint_transition(
+        complaint=complaint,
+        action="assign",
+        by=users["squad_leader"],
+        assignee=team_officer,
+    )
+    assert complaint.assignee == team_officer
+    with pytest.raises(WorkflowError):
+        complaint_transition(
+            complaint=complaint,
+            action="assign",
+            by=users["squad_leader"],
+            assignee=users["other_squad_leader"].member,
+        )

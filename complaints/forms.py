@@ -1,0 +1,451 @@
+"""Public forms: file a complaint, track it, rate the result.
+
+Forms check what the citizen typed and turn it into the arguments of a
+service; the rules of the workflow stay in `complaints.services`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from complaints import selectors
+from complaints.models import Category, RequestType, Satisfaction
+from complaints.photos import prepare_photos
+from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
+
+HONEYPOT = "website"
+DESCRIPTION_MIN = 10
+DESCRIPTION_MAX = 2000
+COMMENT_MAX = 500
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+REFERENCE_RE = re.compile(r"^\d{8}-\d{4,6}$")
+MICRODEGREE = Decimal("0.000001")
+
+
+class DescriptionField(forms.CharField):
+    """Text whose line breaks count as one character, as the browser counts them."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.Field):
+    """Up to PHOTO_MAX_COUNT photos, checked and re-encoded by `prepare_photos`."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, data: Any) -> list:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return prepare_photos([f for f in files if f])
+
+
+class ComplaintForm(forms.Form):
+    """The citizen's intake form: what, where, photos, and how to reach them."""
+
+    request_type = forms.ChoiceField(
+        label=_("Type of request"),
+        choices=RequestType.choices,
+        initial=RequestType.COMPLAINT,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ChoiceField(
+        label=_("What is the problem?"),
+        error_messages={
+            "required": _("Choose the kind of problem from the list."),
+            "invalid_choice": _("Choose the kind of problem from the list."),
+        },
+    )
+    description = DescriptionField(
+        label=_("Describe it"),
+        min_length=DESCRIPTION_MIN,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What is happening, since when, at what times. 10 to 2,000 characters."
+        ),
+        error_messages={
+            "required": _("Describe the problem in at least 10 characters."),
+            "min_length": _(
+                "Describe the problem in at least %(limit_value)d characters "
+                "(you wrote %(show_value)d)."
+            ),
+            "max_length": _(
+                "Keep the description to %(limit_value)d characters (you wrote "
+                "%(show_value)d); photos can show the rest."
+            ),
+        },
+    )
+    address = forms.CharField(
+        label=_("Address or landmark"),
+        max_length=256,
+        help_text=_("For example: 西苑小学东门, 王府街道云门山路 18 号"),
+        error_messages={
+            "required": _("Tell us where it is: an address or a landmark."),
+            "max_length": _(
+                "Keep the address to %(limit_value)d characters (you wrote "
+                "%(show_value)d)."
+            ),
+        },
+    )
+    street = forms.ChoiceField(label=_("Street or town"), required=False)
+    community = forms.ChoiceField(
+        label=_("Community"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose your community from the list."),
+        },
+    )
+    latitude = forms.DecimalField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _(
+                "The location could not be read; add it again or leave it out."
+            ),
+            "min_value": _(
+                "The location is not on Earth; add it again or leave it out."
+            ),
+            "max_value": _(
+                "The location is not on Earth; add it again or leave it out."
+            ),
+        },
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _(
+                "The location could not be read; add it again or leave it out."
+            ),
+            "min_value": _(
+                "The location is not on Earth; add it again or leave it out."
+            ),
+            "max_value": _(
+                "The location is not on Earth; add it again or leave it out."
+            ),
+        },
+    )
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        widget=MultiplePhotoInput(attrs={"accept": PHOTO_TYPES}),
+    )
+    citizen_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=32,
+        required=False,
+        error_messages={
+            "max_length": _("Keep the name to %(limit_value)d characters."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        help_text=_("11 digits. Only the case handlers see it, and only masked."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}
+        ),
+        error_messages={
+            "required": _(
+                "Enter your 11-digit mobile number: it is how the case is followed up."
+            ),
+        },
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Report anonymously (your name is not recorded)"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my details are used as described above."),
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
+        error_messages={"required": _("Please agree to the notice to continue.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._categories = {str(c.pk): c for c in selectors.categories_public()}
+        streets, communities = selectors.intake_areas()
+        self._streets = {str(a.pk): a for a in streets}
+        self._communities = {str(a.pk): a for a in communities}
+
+        labels = dict(Category.MajorClass.choices)
+        groups: dict[str, list[Category]] = {}
+        for category in self._categories.values():
+            groups.setdefault(category.major_class, []).append(category)
+        self.category_groups = [
+            (labels.get(major, major), items) for major, items in groups.items()
+        ]
+        self.fields["category"].choices = [
+            (label, [(str(c.pk), c.name) for c in items])
+            for label, items in self.category_groups
+        ]
+        self.notices = [c for c in self._categories.values() if c.notice]
+
+        self.street_list = streets
+        by_street: dict[int, list] = {}
+        for community in communities:
+            by_street.setdefault(community.parent_id, []).append(community)
+        self.community_groups = [
+            (street, by_street[street.pk])
+            for street in streets
+            if street.pk in by_street
+        ]
+        self.fields["street"].choices = [("", "")] + [
+            (str(a.pk), a.name) for a in streets
+        ]
+        self.fields["community"].choices = [("", "")] + [
+            (street.name, [(str(a.pk), a.name) for a in items])
+            for street, items in self.community_groups
+        ]
+
+    # The template renders these selects itself, with groups and data
+    # attributes for complaint-form.js; each option says whether it is chosen,
+    # from what was posted or from the ?area= preset.
+    def _selected(self, name: str) -> str:
+        value = self[name].value()
+        return "" if value is None else str(value)
+
+    @property
+    def category_options(self) -> list[tuple[str, list[tuple[Category, bool]]]]:
+        chosen = self._selected("category")
+        return [
+            (label, [(c, str(c.pk) == chosen) for c in items])
+            for label, items in self.category_groups
+        ]
+
+    @property
+    def selected_category(self) -> Category | None:
+        return self._categories.get(self._selected("category"))
+
+    @property
+    def street_options(self) -> list[tuple[Any, bool]]:
+        chosen = self._selected("street")
+        return [(a, str(a.pk) == chosen) for a in self.street_list]
+
+    @property
+    def community_options(self) -> list[tuple[Any, list[tuple[Any, bool]]]]:
+        chosen = self._selected("community")
+        return [
+            (street, [(a, str(a.pk) == chosen) for a in items])
+            for street, items in self.community_groups
+        ]
+
+    @property
+    def has_location(self) -> bool:
+        return bool(self._selected("latitude") and self._selected("longitude"))
+
+    def clean_request_type(self) -> str:
+        return self.cleaned_data.get("request_type") or RequestType.COMPLAINT
+
+    def clean_category(self) -> Category:
+        return self._categories[self.cleaned_data["category"]]
+
+    def clean_street(self):
+        return self._streets.get(self.cleaned_data.get("street") or "")
+
+    def clean_community(self):
+        return self._communities.get(self.cleaned_data.get("community") or "")
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        validate_mobile(phone)
+        return phone
+
+    def clean_citizen_name(self) -> str:
+        return " ".join(self.cleaned_data.get("citizen_name", "").split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        street, community = data.get("street"), data.get("community")
+        if street is not None and community is not None:
+            if community.parent_id != street.pk:
+                self.add_error(
+                    "community",
+                    _(
+                        "%(community)s is in %(right)s, not in %(street)s. Choose "
+                        "the street again or another community."
+                    )
+                    % {
+                        "community": community.name,
+                        "right": community.parent.name,
+                        "street": street.name,
+                    },
+                )
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None) != (longitude is None):
+            if not self.has_error("latitude") and not self.has_error("longitude"):
+                self.add_error(
+                    "latitude",
+                    _("The location is incomplete; add it again or leave it out."),
+                )
+        for name in ("latitude", "longitude"):
+            if data.get(name) is not None:
+                data[name] = data[name].quantize(MICRODEGREE, rounding=ROUND_HALF_UP)
+        return data
+
+    @property
+    def location_errors(self) -> list[str]:
+        if not self.is_bound:
+            return []
+        return list(
+            dict.fromkeys([*self["latitude"].errors, *self["longitude"].errors])
+        )
+
+    def submit_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `complaint_submit` for a valid form."""
+        data = self.cleaned_data
+        community = data.get("community")
+        return {
+            "request_type": data["request_type"],
+            "category": data["category"],
+            "description": data["description"],
+            "address": data["address"],
+            "street": community.parent if community is not None else data.get("street"),
+            "community": community,
+            "latitude": data.get("latitude"),
+            "longitude": data.get("longitude"),
+            "photos": data.get("photos") or [],
+            "citizen_name": "" if data.get("is_anonymous") else data["citizen_name"],
+            "is_anonymous": bool(data.get("is_anonymous")),
+            "phone": data["phone"],
+            "consent": bool(data.get("consent")),
+        }
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's validation error on the matching field, else on top."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+def initial_from(data, *, fields: list[str]) -> dict[str, Any]:
+    """What the citizen typed, as initial values for a form that is not checked."""
+    return {name: data.get(name) for name in fields if data.get(name) is not None}
+
+
+def preset_area(code: str) -> dict[str, str]:
+    """Initial street and community for `?area=<code>`; unknown codes give nothing."""
+    area = selectors.area_for_preset(code=code)
+    if area is None:
+        return {}
+    if area.level == "grid":
+        area = area.parent
+    if area.level == "community":
+        return {"community": str(area.pk), "street": str(area.parent_id)}
+    return {"street": str(area.pk)}
+
+
+def normalize_reference(value: str) -> str:
+    """20261123-0042 as typed: full-width digits, spaces, no hyphen."""
+    text = re.sub(r"[\s－—–_]", "-", (value or "").translate(FULLWIDTH).strip())
+    text = re.sub(r"-+", "-", text)
+    if re.fullmatch(r"\d{12,14}", text):
+        text = f"{text[:8]}-{text[8:]}"
+    return text[:20]
+
+
+class TrackForm(forms.Form):
+    """A reference and the last 4 digits of the phone it was filed with."""
+
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=20,
+        help_text=_("For example 20261123-0042"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the reference you were given, e.g. 20261123-0042."),
+        },
+    )
+    phone_last4 = forms.CharField(
+        label=_("Last 4 digits of your mobile phone"),
+        max_length=4,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{4}"}
+        ),
+        error_messages={
+            "required": _("Enter the last 4 digits of the mobile number you gave."),
+            "max_length": _("Enter the last 4 digits of the mobile number you gave."),
+        },
+    )
+
+    def clean_reference(self) -> str:
+        reference = normalize_reference(self.cleaned_data["reference"])
+        if not REFERENCE_RE.match(reference):
+            raise ValidationError(
+                _("A reference is 8 digits, a hyphen and 4 digits, e.g. 20261123-0042.")
+            )
+        return reference
+
+    def clean_phone_last4(self) -> str:
+        digits = self.cleaned_data["phone_last4"].translate(FULLWIDTH).strip()
+        if not re.fullmatch(r"\d{4}", digits):
+            raise ValidationError(
+                _("Enter the last 4 digits of the mobile number you gave.")
+            )
+        return digits
+
+
+class RateForm(TrackForm):
+    """The citizen's rating of a closed case (回访)."""
+
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with the result?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how satisfied you are."),
+            "invalid_choice": _("Choose how satisfied you are."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "Keep the comment to %(limit_value)d characters (you wrote "
+                "%(show_value)d)."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget = forms.HiddenInput()
+        self.fields["phone_last4"].widget = forms.HiddenInput()
+
+
+def photo_limits() -> dict[str, int]:
+    return {
+        "count": settings.PHOTO_MAX_COUNT,
+        "megabytes": settings.PHOTO_MAX_BYTES // 1024 // 1024,
+    }
