@@ -1,0 +1,476 @@
+"""Staff endpoints: the scoped list (its POST is public intake), detail, actions."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import selectors, services
+from complaints.api_filters import ComplaintFilter
+from complaints.apis.common import (
+    STAFF_PERMISSIONS,
+    CodeNameSerializer,
+    ComplaintSubmitThrottle,
+    absolute,
+    code_name,
+    photos_field,
+    prepare,
+)
+from complaints.apis.public import (
+    THROTTLED,
+    ComplaintSubmitInputSerializer,
+    ComplaintSubmittedSerializer,
+    file_complaint,
+)
+from complaints.forms import normalize_reference
+from complaints.models import (
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Method,
+    RequestType,
+    Satisfaction,
+    Status,
+)
+from complaints.workflow import STAFF_ACTIONS
+from squads.models import Member, Squad
+
+
+class ComplaintCursorPagination(CursorPagination):
+    ordering = ("-submitted_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ComplaintRowSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    category = serializers.SerializerMethodField()
+    community = serializers.SerializerMethodField()
+    squad = serializers.SerializerMethodField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    priority = serializers.ChoiceField(choices=Category.Priority.choices)
+    submitted_at = serializers.DateTimeField()
+    phone = serializers.SerializerMethodField(help_text="Masked: 138****1234.")
+
+    class Meta:
+        ref_name = "ComplaintRow"
+
+    @extend_schema_field(CodeNameSerializer)
+    def get_category(self, complaint: Complaint) -> dict | None:
+        return code_name(complaint.category)
+
+    @extend_schema_field(CodeNameSerializer(allow_null=True))
+    def get_community(self, complaint: Complaint) -> dict | None:
+        return code_name(complaint.community)
+
+    @extend_schema_field(CodeNameSerializer(allow_null=True))
+    def get_squad(self, complaint: Complaint) -> dict | None:
+        return code_name(complaint.squad)
+
+    def get_phone(self, complaint: Complaint) -> str:
+        return selectors.mask_phone(complaint.phone)
+
+
+class ComplaintListApi(generics.GenericAPIView):
+    """GET: the staff's scoped list. POST: anyone files a complaint.
+
+    One path, two audiences: authentication, permissions and throttles are
+    chosen per method, so filing stays anonymous (and free of CSRF) while the
+    list needs a member of staff.
+    """
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ComplaintFilter
+    pagination_class = ComplaintCursorPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = ComplaintRowSerializer
+
+    OutputSerializer = ComplaintRowSerializer
+    InputSerializer = ComplaintSubmitInputSerializer
+
+    def _filing(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and request.method == "POST"
+
+    def get_authenticators(self) -> list:
+        return [] if self._filing() else super().get_authenticators()
+
+    def get_permissions(self) -> list:
+        if self._filing():
+            return [AllowAny()]
+        return [permission() for permission in STAFF_PERMISSIONS]
+
+    def get_throttles(self) -> list:
+        return (
+            [ComplaintSubmitThrottle()] if self._filing() else super().get_throttles()
+        )
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return selectors.complaint_list_for(user=self.request.user)
+
+    @extend_schema(
+        operation_id="complaints_list",
+        summary="List the complaints in your scope",
+        description=(
+            "Staff only. Leaders see their unit's dispatched cases, officers the "
+            "cases assigned to them, dispatchers and supervisors all. Newest first, "
+            "cursor-paginated; phones are masked."
+        ),
+        responses={200: ComplaintRowSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="complaints_submit",
+        summary="File a complaint",
+        description=(
+            "Public, JSON or multipart (for photos). Rate-limited per address "
+            "together with the web form; a filled `website` field (a trap for "
+            "robots) is refused with 400 and nothing is filed."
+        ),
+        request={
+            "application/json": ComplaintSubmitInputSerializer,
+            "multipart/form-data": ComplaintSubmitInputSerializer,
+        },
+        responses={
+            201: OpenApiResponse(ComplaintSubmittedSerializer, description="Filed."),
+            400: OpenApiResponse(description="A message per field."),
+            429: THROTTLED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        return file_complaint(request)
+
+
+class StaffEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    action = serializers.CharField()
+    actor = serializers.SerializerMethodField(help_text="The member's full name.")
+    role = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    opinion = serializers.CharField()
+    public = serializers.BooleanField(source="is_public")
+    details = serializers.JSONField(source="payload")
+
+    class Meta:
+        ref_name = "ComplaintEvent"
+
+    def get_actor(self, event: ComplaintEvent) -> str | None:
+        user = event.actor
+        if user is None:
+            return None
+        member = getattr(user, "member", None)
+        return member.full_name if member is not None else user.get_username()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(
+        help_text="The photo, for staff signed in to the admin site."
+    )
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        ref_name = "ComplaintAttachment"
+
+    def _url(self, attachment: Attachment, which: str) -> str:
+        path = reverse(
+            "admin:complaints_complaint_attachment", args=[attachment.pk, which]
+        )
+        return absolute(self.context["request"], path)
+
+    def get_url(self, attachment: Attachment) -> str:
+        return self._url(attachment, "file")
+
+    def get_thumbnail_url(self, attachment: Attachment) -> str:
+        return self._url(attachment, "thumbnail")
+
+
+class ComplaintDetailSerializer(ComplaintRowSerializer):
+    request_type = serializers.ChoiceField(choices=RequestType.choices)
+    description = serializers.CharField()
+    address = serializers.CharField()
+    street = serializers.SerializerMethodField()
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, allow_null=True
+    )
+    citizen_name = serializers.SerializerMethodField()
+    is_anonymous = serializers.BooleanField()
+    assignee = serializers.SerializerMethodField()
+    referral_to = serializers.CharField()
+    resolution = serializers.CharField()
+    method = serializers.ChoiceField(choices=Method.choices, allow_blank=True)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, allow_blank=True
+    )
+    duplicate_of = serializers.CharField(
+        source="duplicate_of.reference", default=None, allow_null=True
+    )
+    counts = serializers.SerializerMethodField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+    disposed_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    rated_at = serializers.DateTimeField(allow_null=True)
+    events = StaffEventSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    actions = serializers.SerializerMethodField(
+        help_text="The actions you may take now, for .../actions/<action>/."
+    )
+
+    class Meta:
+        ref_name = "ComplaintDetail"
+
+    @extend_schema_field(CodeNameSerializer(allow_null=True))
+    def get_street(self, complaint: Complaint) -> dict | None:
+        return code_name(complaint.street)
+
+    def get_citizen_name(self, complaint: Complaint) -> str | None:
+        return None if complaint.is_anonymous else complaint.citizen_name
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.CharField(), allow_null=True)
+    )
+    def get_assignee(self, complaint: Complaint) -> dict | None:
+        member = complaint.assignee
+        return None if member is None else {"id": member.pk, "name": member.full_name}
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_counts(self, complaint: Complaint) -> dict[str, int]:
+        return {
+            "rework": complaint.rework_count,
+            "reopen": complaint.reopen_count,
+            "extension": complaint.extension_count,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, complaint: Complaint) -> list[str]:
+        user = self.context["request"].user
+        return selectors.actions_for(user=user, complaint=complaint)
+
+
+def _in_scope(request: Request, reference: str) -> Complaint:
+    complaint = selectors.complaint_detail_for(user=request.user, reference=reference)
+    if complaint is None:
+        raise NotFound(_("No case with this reference is in your scope."))
+    return complaint
+
+
+def _detail(request: Request, complaint: Complaint) -> Response:
+    return Response(
+        ComplaintDetailSerializer(complaint, context={"request": request}).data
+    )
+
+
+class ComplaintDetailApi(APIView):
+    """One case in your scope: its fields, timeline, photos and your actions."""
+
+    permission_classes = STAFF_PERMISSIONS
+
+    @extend_schema(
+        operation_id="complaints_retrieve",
+        responses={
+            200: ComplaintDetailSerializer,
+            404: OpenApiResponse(description="Not found or not in your scope."),
+        },
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        return _detail(request, _in_scope(request, reference))
+
+
+class ComplaintActionApi(APIView):
+    """Take one workflow action on a case, with the inputs the action needs."""
+
+    permission_classes = STAFF_PERMISSIONS
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        expected_status = serializers.ChoiceField(
+            choices=Status.choices,
+            required=False,
+            help_text="The status you saw; if it changed meanwhile the answer is 409.",
+        )
+        opinion = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="The reason (reject, return, rework, cancel) or a remark.",
+        )
+        squad = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=Squad.objects.filter(is_active=True),
+            required=False,
+            allow_null=True,
+            help_text="dispatch: the unit's code.",
+            error_messages={
+                "does_not_exist": gettext_lazy(
+                    "There is no unit in service with the code “{value}”."
+                )
+            },
+        )
+        assignee = serializers.PrimaryKeyRelatedField(
+            queryset=Member.objects.filter(is_active=True).select_related("user"),
+            required=False,
+            allow_null=True,
+            help_text="assign: the member's id.",
+            error_messages={
+                "does_not_exist": gettext_lazy(
+                    "There is no active member with the id “{pk_value}”."
+                )
+            },
+        )
+        duplicate_of = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="merge: the reference of the original case.",
+        )
+        referral_to = serializers.CharField(
+            max_length=64,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="reject: the department that handles it.",
+        )
+        method = serializers.ChoiceField(
+            choices=Method.choices,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="dispose: the 721 method.",
+        )
+        resolution = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="dispose: what was done; the citizen reads it.",
+        )
+        category = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=Category.objects.all(),
+            required=False,
+            allow_null=True,
+            help_text="accept: reclassify to this category code.",
+            error_messages={
+                "does_not_exist": gettext_lazy(
+                    "There is no category with the code “{value}”."
+                )
+            },
+        )
+        priority = serializers.ChoiceField(
+            choices=Category.Priority.choices,
+            required=False,
+            allow_blank=True,
+            default="",
+        )
+        photos_before = photos_field("dispose: photos from before (multipart).")
+        photos_after = photos_field("dispose: photos from after (multipart).")
+
+        class Meta:
+            ref_name = "ComplaintAction"
+
+        def validate_photos_before(self, value: list) -> list:
+            return prepare(value)
+
+        def validate_photos_after(self, value: list) -> list:
+            return prepare(value)
+
+    @extend_schema(
+        operation_id="complaints_action",
+        summary="Take a workflow action",
+        parameters=[
+            OpenApiParameter(
+                "action",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=STAFF_ACTIONS,
+                description="The action, from the complaint's `actions` list.",
+            ),
+        ],
+        request={
+            "application/json": InputSerializer,
+            "multipart/form-data": InputSerializer,
+        },
+        responses={
+            200: ComplaintDetailSerializer,
+            400: OpenApiResponse(description="Not possible now, or bad input."),
+            403: OpenApiResponse(description="Your role may not take it."),
+            404: OpenApiResponse(description="No such case in scope, or action."),
+            409: OpenApiResponse(description="Someone else changed the case first."),
+        },
+    )
+    def post(self, request: Request, reference: str, action: str) -> Response:
+        complaint = _in_scope(request, reference)
+        if action not in STAFF_ACTIONS:
+            raise NotFound(
+                _("There is no action called “%(action)s”.") % {"action": action}
+            )
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services.complaint_transition(
+            complaint=complaint,
+            action=action,
+            by=request.user,
+            duplicate_of=self._original(request, data.pop("duplicate_of")),
+            **data,
+        )
+        # A return takes the case out of a leader's scope: show the result of
+        # what they were just allowed to do all the same.
+        return _detail(request, selectors.complaint_detail(reference=reference))
+
+    def _original(self, request: Request, reference: str) -> Complaint | None:
+        reference = normalize_reference(reference)
+        if not reference:
+            return None
+        original = (
+            selectors.complaints_visible_to(user=request.user)
+            .filter(reference=reference)
+            .first()
+        )
+        if original is None:
+            raise ValidationError(
+                {
+                    "duplicate_of": [
+                        _("No case with the reference %(reference)s is in your scope.")
+                        % {"reference": reference}
+                    ]
+                }
+            )
+        return original
