@@ -1,0 +1,378 @@
+"""The staff tool for complaints: triage list, case page, action forms, filing.
+
+Every queryset goes through `complaints.selectors` (the squad scope), every
+write through `complaints.services`; the change form itself is read-only, so
+the only way to move a case is an action form that calls the workflow service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from complaints import selectors, services
+from complaints.admin.case_views import CaseViews
+from complaints.admin.changelist import (
+    CappedPaginator,
+    CategoryFilter,
+    CommunityFilter,
+    ComplaintChangeList,
+    UnitFilter,
+)
+from complaints.admin.display import BULK_MAX, is_desk, status_badge
+from complaints.admin.forms import BulkDispatchForm
+from complaints.models import Category, Complaint
+from complaints.workflow import WorkflowError
+from squads.admin import ScopedAdmin
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "major_class",
+        "referral_to",
+        "is_active",
+        "requires_disposal_photos",
+    ]
+    list_filter = [
+        "major_class",
+        "is_active",
+        "requires_disposal_photos",
+        "default_priority",
+    ]
+    search_fields = ["code", "name_zh", "name_en", "referral_to"]
+    list_per_page = 100
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name_zh",
+                    "name_en",
+                    "major_class",
+                    "standard_ref",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            _("Handling"),
+            {"fields": ["default_priority", "requires_disposal_photos"]},
+        ),
+        (
+            _("Referral"),
+            {"fields": ["referral_to", "notice_zh", "notice_en"]},
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cases keep their category; a code from the standard does not change.
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.category_save(category=obj)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(CaseViews, ScopedAdmin):
+    list_display = [
+        "reference",
+        "submitted_short",
+        "status_priority",
+        "category",
+        "place",
+        "channel",
+        "phone_masked",
+    ]
+    list_filter = [
+        "status",
+        ("category", CategoryFilter),
+        ("squad", UnitFilter),
+        "channel",
+        "priority",
+        ("community", CommunityFilter),
+    ]
+    # Only shows the search box; get_search_results does the matching.
+    search_fields = ["reference", "phone", "address"]
+    search_help_text = _(
+        "A reference (20261123-0042) or mobile number finds that case; "
+        "other words search the address."
+    )
+    date_hierarchy = "submitted_at"
+    show_full_result_count = False
+    list_select_related = ["category", "community", "squad"]
+    list_per_page = 50
+    ordering = ["-submitted_at", "-id"]
+    sortable_by = ["reference", "submitted_short"]
+    # Facet counts would run one COUNT per filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
+    view_on_site = False
+    actions = ["dispatch_selected", "merge_selected"]
+    readonly_fields = [
+        "reference",
+        "status_display",
+        "category",
+        "request_type",
+        "channel",
+        "priority",
+        "submitted_at",
+        "created_by",
+        "citizen_display",
+        "phone_masked",
+        "consent_at",
+        "address",
+        "street",
+        "community",
+        "latitude",
+        "longitude",
+        "description",
+        "squad",
+        "assignee",
+        "duplicate_of",
+        "referral_to",
+        "method",
+        "resolution",
+        "satisfaction",
+        "rework_count",
+        "reopen_count",
+        "extension_count",
+        "accepted_at",
+        "dispatched_at",
+        "signed_at",
+        "disposed_at",
+        "closed_at",
+        "rated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("reference", "status_display"),
+                    ("category", "request_type"),
+                    ("channel", "priority"),
+                    ("submitted_at", "created_by"),
+                ]
+            },
+        ),
+        (
+            _("Citizen"),
+            {"fields": [("citizen_display", "phone_masked"), "consent_at"]},
+        ),
+        (
+            _("Place and description"),
+            {
+                "fields": [
+                    "address",
+                    ("street", "community"),
+                    ("latitude", "longitude"),
+                    "description",
+                ]
+            },
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": [
+                    ("squad", "assignee"),
+                    ("duplicate_of", "referral_to"),
+                    "method",
+                    "resolution",
+                    "satisfaction",
+                    ("rework_count", "reopen_count", "extension_count"),
+                ]
+            },
+        ),
+        (
+            _("Stages"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("accepted_at", "dispatched_at"),
+                    ("signed_at", "disposed_at"),
+                    ("closed_at", "rated_at"),
+                ],
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-complaints.css"]}
+
+    paginator = CappedPaginator
+
+    # Scope ------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ComplaintChangeList
+
+    def scoped_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        return selectors.complaint_list_for(user=request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(selectors.complaint_search_filter(term)), False
+
+    # The form is read-only: status moves only through the action forms.
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("complaints.file_on_behalf")
+
+    def has_desk_permission(self, request: HttpRequest) -> bool:
+        return is_desk(request)
+
+    # Columns ----------------------------------------------------------------
+
+    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    def submitted_short(self, obj: Complaint) -> str:
+        return timezone.localtime(obj.submitted_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj: Complaint) -> str:
+        return status_badge(obj)
+
+    @admin.display(description=_("status"))
+    def status_priority(self, obj: Complaint) -> str:
+        # Priority rides on the status column: the list must fit a laptop screen.
+        if obj.priority == Category.Priority.URGENT:
+            return format_html(
+                '{} <span class="cd-badge cd-urgent">{}</span>',
+                status_badge(obj),
+                obj.get_priority_display(),
+            )
+        return status_badge(obj)
+
+    @admin.display(description=_("community / unit"))
+    def place(self, obj: Complaint) -> str:
+        return format_html(
+            '{}<br><span class="cd-muted">{}</span>',
+            obj.community.name if obj.community else "—",
+            obj.squad.name if obj.squad else gettext("no unit yet"),
+        )
+
+    @admin.display(description=_("mobile phone"))
+    def phone_masked(self, obj: Complaint) -> str:
+        # Masked even for those who may reveal it: a reveal is one logged act.
+        return selectors.mask_phone(obj.phone)
+
+    @admin.display(description=_("name"))
+    def citizen_display(self, obj: Complaint) -> str:
+        if obj.is_anonymous:
+            return gettext("anonymous")
+        return obj.citizen_name or "—"
+
+    # Bulk actions -------------------------------------------------------------
+
+    def _bulk_cases(self, request, queryset) -> list[Complaint] | None:
+        cases = list(queryset.order_by("submitted_at", "id")[: BULK_MAX + 1])
+        if len(cases) > BULK_MAX:
+            self.message_user(
+                request,
+                gettext("Select at most %(max)d cases at a time.") % {"max": BULK_MAX},
+                messages.WARNING,
+            )
+            return None
+        return cases
+
+    def _move_each(self, request, cases: list[Complaint], **inputs) -> list[str]:
+        """Apply one action to each case; report every refusal with its reason."""
+        done = []
+        for complaint in cases:
+            try:
+                services.complaint_transition(
+                    complaint=complaint, by=request.user, **inputs
+                )
+            except WorkflowError as err:
+                reason = err.message
+            except ValidationError as err:
+                reason = " ".join(err.messages)
+            else:
+                done.append(complaint.reference)
+                continue
+            self.message_user(
+                request, f"{complaint.reference}: {reason}", messages.ERROR
+            )
+        return done
+
+    @admin.action(
+        description=_("Dispatch the selected cases to a unit"), permissions=["desk"]
+    )
+    def dispatch_selected(self, request, queryset):
+        cases = self._bulk_cases(request, queryset)
+        if cases is None:
+            return None
+        form = BulkDispatchForm(
+            request.POST if "apply" in request.POST else None, user=request.user
+        )
+        if not (form.is_bound and form.is_valid()):
+            return TemplateResponse(
+                request,
+                "admin/complaints/complaint/bulk_dispatch.html",
+                self._context(
+                    request,
+                    title=gettext("Dispatch the selected cases to a unit"),
+                    form=form,
+                    cases=cases,
+                    action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+                ),
+            )
+        squad = form.cleaned_data["squad"]
+        done = self._move_each(request, cases, action="dispatch", squad=squad)
+        if done:
+            self.message_user(
+                request,
+                gettext("Dispatched to %(unit)s: %(references)s.")
+                % {"unit": squad.name, "references": ", ".join(done)},
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(
+        description=_("Merge the selected cases as duplicates"), permissions=["desk"]
+    )
+    def merge_selected(self, request, queryset):
+        cases = self._bulk_cases(request, queryset)
+        if cases is None:
+            return None
+        if len(cases) < 2:
+            self.message_user(
+                request,
+                gettext(
+                    "Select at least two cases: the oldest stays as the original "
+                    "and the others are merged into it."
+                ),
+                messages.WARNING,
+            )
+            return None
+        original, *others = cases
+        done = self._move_each(request, others, action="merge", duplicate_of=original)
+        if done:
+            self.message_user(
+                request,
+                gettext("Merged into %(original)s: %(references)s.")
+                % {"original": original.reference, "references": ", ".join(done)},
+                messages.SUCCESS,
+            )
+        return None

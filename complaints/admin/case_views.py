@@ -1,0 +1,304 @@
+"""The case page's own views: action forms, phone reveal, photos, filing on behalf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied as AccessDenied
+from django.core.exceptions import ValidationError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+
+from complaints import selectors, services
+from complaints.admin.display import status_badge, timeline_rows
+from complaints.admin.forms import ACTION_FORMS, FileOnBehalfForm
+from complaints.models import Attachment, Complaint
+from complaints.workflow import TRANSITIONS, PermissionDenied, WorkflowError
+
+
+class CaseViews:
+    """Views of ComplaintAdmin beyond Django's own; mixed into the ModelAdmin."""
+
+    def _case_or_404(self, request: HttpRequest, object_id: Any) -> Complaint:
+        complaint = self.get_object(request, unquote(str(object_id)))
+        if complaint is None:
+            raise Http404(gettext("No such case, or it belongs to another unit."))
+        return complaint
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "attachment/<int:attachment_id>/<str:which>/",
+                wrap(self.attachment_view),
+                name="{}_{}_attachment".format(*info),
+            ),
+            path(
+                "<int:object_id>/act/<str:action>/",
+                wrap(self.act_view),
+                name="{}_{}_act".format(*info),
+            ),
+            path(
+                "<int:object_id>/reveal-phone/",
+                wrap(self.reveal_phone_view),
+                name="{}_{}_reveal_phone".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, complaint: Complaint) -> str:
+        return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+    def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "media": self.media,
+            **extra,
+        }
+
+    def _refused(
+        self, request: HttpRequest, complaint: Complaint | None, message: str
+    ) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            "admin/complaints/complaint/refused.html",
+            self._context(
+                request,
+                title=gettext("Not allowed"),
+                complaint=complaint,
+                message=message,
+            ),
+            status=403,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        complaint = self._case_or_404(request, object_id)
+        actions = selectors.actions_for(user=request.user, complaint=complaint)
+        attachments = list(complaint.attachments.order_by("created_at", "id"))
+        photo_groups = [
+            (label, [a for a in attachments if a.kind == kind])
+            for kind, label in Attachment.Kind.choices
+        ]
+        duplicates = (
+            list(
+                selectors.duplicate_candidates_for(
+                    user=request.user, complaint=complaint
+                ).select_related("squad")[:20]
+            )
+            if complaint.is_open
+            else []
+        )
+        context = {
+            "case_actions": [
+                {
+                    "name": name,
+                    "label": TRANSITIONS[name].label,
+                    "url": reverse(
+                        "admin:complaints_complaint_act", args=[complaint.pk, name]
+                    ),
+                }
+                for name in actions
+            ],
+            "can_merge": "merge" in actions,
+            "can_reveal_phone": request.user.has_perm("complaints.reveal_phone"),
+            "masked_phone": selectors.mask_phone(complaint.phone),
+            "photo_groups": [(label, items) for label, items in photo_groups if items],
+            "timeline": timeline_rows(complaint),
+            "duplicates": duplicates,
+            "merge_url": reverse(
+                "admin:complaints_complaint_act", args=[complaint.pk, "merge"]
+            ),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """File a complaint on a caller's behalf (phone, hotline, counter, patrol)."""
+        if not self.has_add_permission(request):
+            raise AccessDenied
+        posted = request.method == "POST"
+        form = (
+            FileOnBehalfForm(request.POST, request.FILES)
+            if posted
+            else FileOnBehalfForm()
+        )
+        if posted and form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_submit(
+                    category=data["category"],
+                    description=data["description"],
+                    address=data["address"],
+                    phone=data["phone"],
+                    community=data["community"],
+                    citizen_name=data["citizen_name"],
+                    is_anonymous=data["is_anonymous"],
+                    consent=data["consent"],
+                    photos=data["photos"],
+                    channel=data["channel"],
+                    request_type=data["request_type"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_validation_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    gettext("Filed as %(reference)s. Give the caller this number.")
+                    % {"reference": complaint.reference},
+                )
+                return HttpResponseRedirect(self._change_url(complaint))
+        return TemplateResponse(
+            request,
+            "admin/complaints/complaint/file.html",
+            self._context(
+                request,
+                title=gettext("File a complaint for a caller"),
+                form=form,
+                photos_again=bool(request.FILES) and bool(form.errors),
+            ),
+        )
+
+    def act_view(
+        self, request: HttpRequest, object_id: int, action: str
+    ) -> HttpResponse:
+        """One workflow action on one case: a small form, then the service."""
+        complaint = self._case_or_404(request, object_id)
+        form_class = ACTION_FORMS.get(action)
+        if form_class is None:
+            raise Http404(gettext("There is no such action."))
+        label = TRANSITIONS[action].label
+        refused = selectors.refusal(
+            user=request.user, complaint=complaint, action=action
+        )
+        if isinstance(refused, PermissionDenied):
+            return self._refused(request, complaint, refused.message)
+        if request.method == "POST":
+            form = form_class(
+                request.POST, request.FILES, complaint=complaint, user=request.user
+            )
+            if form.is_valid():
+                try:
+                    moved = services.complaint_transition(
+                        complaint=complaint,
+                        action=action,
+                        by=request.user,
+                        expected_status=form.cleaned_data["expected_status"],
+                        **form.service_inputs(),
+                    )
+                except PermissionDenied as err:
+                    return self._refused(request, complaint, err.message)
+                except WorkflowError as err:
+                    field = err.field if err.field in form.fields else None
+                    form.add_error(field, err.message)
+                except ValidationError as exc:
+                    _add_validation_error(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        gettext(
+                            "%(reference)s: %(action)s done; the case is %(status)s."
+                        )
+                        % {
+                            "reference": moved.reference,
+                            "action": label,
+                            "status": moved.get_status_display(),
+                        },
+                    )
+                    return HttpResponseRedirect(self._change_url(moved))
+        else:
+            if refused is not None:
+                messages.error(request, refused.message)
+                return HttpResponseRedirect(self._change_url(complaint))
+            initial = {}
+            if action == "merge" and request.GET.get("duplicate_of"):
+                initial["duplicate_of"] = request.GET["duplicate_of"][:20]
+            form = form_class(complaint=complaint, user=request.user, initial=initial)
+        return TemplateResponse(
+            request,
+            "admin/complaints/complaint/act.html",
+            self._context(
+                request,
+                title=f"{complaint.reference} · {label}",
+                complaint=complaint,
+                status_badge=status_badge(complaint),
+                form=form,
+                action=action,
+                label=label,
+                change_url=self._change_url(complaint),
+                photos_again=bool(request.FILES) and bool(form.errors),
+            ),
+        )
+
+    def reveal_phone_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Show the full number to a permitted user; the service logs the reveal."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        complaint = self._case_or_404(request, object_id)
+        try:
+            phone = services.complaint_reveal_phone(
+                complaint=complaint, by=request.user
+            )
+        except PermissionDenied as err:
+            return self._refused(request, complaint, err.message)
+        return TemplateResponse(
+            request,
+            "admin/complaints/complaint/reveal_phone.html",
+            self._context(
+                request,
+                title=gettext("Phone number of %(reference)s")
+                % {"reference": complaint.reference},
+                complaint=complaint,
+                phone=phone,
+                change_url=self._change_url(complaint),
+            ),
+        )
+
+    def attachment_view(
+        self, request: HttpRequest, attachment_id: int, which: str
+    ) -> HttpResponse:
+        """Stream a photo to staff who may see its case; photos have no public URL."""
+        if which not in ("file", "thumbnail"):
+            raise Http404
+        attachment = selectors.attachment_visible_to(
+            user=request.user, attachment_id=attachment_id
+        )
+        if attachment is None:
+            raise Http404(gettext("No such photo, or it belongs to another unit."))
+        stored = attachment.thumbnail if which == "thumbnail" else attachment.file
+        if not stored:
+            raise Http404
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404(gettext("The photo file is missing.")) from None
+        response = FileResponse(
+            handle,
+            content_type="image/jpeg"
+            if which == "thumbnail"
+            else attachment.content_type,
+        )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+def _add_validation_error(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
