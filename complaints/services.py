@@ -365,7 +365,9 @@ def complaint_transition(
 
     if transition.target is not None:
         put("status", transition.target)
-    locked.full_clean()
+    # Field validation only: the values come from the table above, and the
+    # database's constraints still guard them (each CHECK would cost a query).
+    locked.full_clean(validate_unique=False, validate_constraints=False)
     locked.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
     role = CITIZEN if by is None else (selectors.role_of(user=by) or SYSTEM)
     event = _event(

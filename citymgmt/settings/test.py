@@ -1,5 +1,7 @@
 """Settings for the test suite: the same environment reading as local."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
 
@@ -14,3 +16,6 @@ ALLOWED_HOSTS = ["*"]
 # Serve static files from the app folders, as `make run` does, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded photos from tests go to a throwaway folder, not var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="citydesk-test-media-")
