@@ -138,3 +138,58 @@ def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str,
             "LOCATION": raw,
         }
     raise _fail(name, raw, "locmem:// or redis://host:port/db")
+
+
+def _clock_seconds(text: str, *, allow_midnight_end: bool = False) -> int | None:
+    hours, sep, minutes = text.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        return None
+    value = int(hours) * 3600 + int(minutes) * 60
+    if int(minutes) > 59 or value > 24 * 3600:
+        return None
+    if value == 24 * 3600 and not allow_midnight_end:
+        return None
+    return value
+
+
+def read_periods(name: str, default: str) -> list[tuple[str, str]]:
+    """Office periods as "HH:MM-HH:MM,HH:MM-HH:MM", ascending and not overlapping."""
+    raw = os.environ.get(name, "").strip() or default
+    expected = "HH:MM-HH:MM periods in order, e.g. 08:30-12:00,13:30-17:30"
+    periods: list[tuple[str, str]] = []
+    previous_end = -1
+    for chunk in raw.split(","):
+        start_text, sep, end_text = chunk.strip().partition("-")
+        start = _clock_seconds(start_text)
+        end = _clock_seconds(end_text, allow_midnight_end=True)
+        if not sep or start is None or end is None or start >= end:
+            raise _fail(name, raw, expected)
+        if start < previous_end:
+            raise _fail(name, raw, expected + " that do not overlap")
+        previous_end = end
+        periods.append((start_text.strip(), end_text.strip()))
+    return periods
+
+
+def read_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    if raw not in choices:
+        raise _fail(name, raw, "one of " + ", ".join(sorted(choices)))
+    return raw
+
+
+def read_http_url(name: str, *, required: bool) -> str:
+    """An http(s) address with a host; required ones must be set."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        if required:
+            raise _fail(name, raw, "an http:// or https:// address")
+        return ""
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise _fail(name, raw, "a numeric port") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise _fail(name, raw, "an http:// or https:// address with a host")
+    return raw

@@ -75,7 +75,30 @@ ROLE_PERMISSIONS["supervisor"] += (
 )
 ROLE_PERMISSIONS["squad_leader"] += _CASE_READ + ["complaints.change_complaint"]
 ROLE_PERMISSIONS["officer"] += _CASE_READ + ["complaints.change_complaint"]
+# Deadline rules: supervisors set them, dispatchers read them.
+ROLE_PERMISSIONS["supervisor"] += [
+    "complaints.add_deadlinerule",
+    "complaints.change_deadlinerule",
+    "complaints.view_deadlinerule",
+]
+ROLE_PERMISSIONS["dispatcher"] += ["complaints.view_deadlinerule"]
 ROLE_PERMISSIONS["instructor"] = list(ROLE_PERMISSIONS["squad_leader"])
+
+# The working-day calendar (citymgmt.workdays): supervisors keep it, the desk
+# reads it.
+ROLE_PERMISSIONS["supervisor"] += [
+    "workdays.view_calendarday",
+    "workdays.add_calendarday",
+    "workdays.change_calendarday",
+    "workdays.delete_calendarday",
+]
+ROLE_PERMISSIONS["dispatcher"] += ["workdays.view_calendarday"]
+
+# The notification outbox (citymgmt.notifications): the desk and supervisors
+# watch deliveries and retry failed ones (change = the "Retry now" action).
+_OUTBOX = ["notifications.view_notification", "notifications.change_notification"]
+ROLE_PERMISSIONS["dispatcher"] += _OUTBOX
+ROLE_PERMISSIONS["supervisor"] += _OUTBOX
 
 
 def sync_role_groups(apps) -> None:

@@ -7,10 +7,13 @@ from citymgmt.env import (
     read_bool,
     read_broker,
     read_cache,
+    read_choice,
     read_database,
     read_email,
+    read_http_url,
     read_int,
     read_list,
+    read_periods,
     read_rate,
     read_str,
 )
@@ -41,6 +44,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "citymgmt",
+    "citymgmt.workdays",
+    "citymgmt.notifications",
     "squads",
     "complaints",
     "vendors",
@@ -75,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "citymgmt.context_processors.site",
+                "citymgmt.notifications.context_processors.bell",
+                "citymgmt.workdays.context_processors.calendar_warning",
             ],
         },
     },
@@ -226,3 +233,25 @@ COMPLAINT_RATING_DAYS = read_int("COMPLAINT_RATING_DAYS", 7, minimum=1)
 COMPLAINT_DUPLICATE_HOURS = read_int("COMPLAINT_DUPLICATE_HOURS", 72, minimum=1)
 COMPLAINT_SUBMIT_RATE = read_rate("COMPLAINT_SUBMIT_RATE", "5/600")
 COMPLAINT_TRACK_RATE = read_rate("COMPLAINT_TRACK_RATE", "10/60")
+
+# Working time (citymgmt.workdays): office periods on working days, in the
+# bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.
+WORKDAY_PERIODS = read_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")
+# Seconds a process keeps one year of the calendar table before reading it again.
+WORKDAY_CACHE_SECONDS = read_int("WORKDAY_CACHE_SECONDS", 60, minimum=0)
+
+# Notifications: the outbox's delivery and the SMS gateway (log or http).
+SMS_BACKEND = read_choice("SMS_BACKEND", "log", {"log", "http"})
+SMS_GATEWAY_URL = read_http_url("SMS_GATEWAY_URL", required=SMS_BACKEND == "http")
+SMS_GATEWAY_KEY = read_str("SMS_GATEWAY_KEY")
+SMS_GATEWAY_TIMEOUT = read_int("SMS_GATEWAY_TIMEOUT", 5, minimum=1)
+NOTIFY_MAX_ATTEMPTS = read_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# Longer than the delivery task's hard time limit, so a live worker keeps its row.
+NOTIFY_LEASE_SECONDS = read_int("NOTIFY_LEASE_SECONDS", 300, minimum=60)
+NOTIFY_CELERY_APP = "citymgmt.celery.app"
+# Publishing fails fast when the broker is down (one connection attempt of at
+# most 2 s, no retries; kombu otherwise sleeps and retries inside the request);
+# the outbox sweep sends later. The worker's own reconnects are unaffected.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}

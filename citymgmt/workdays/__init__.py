@@ -1,0 +1,1 @@
+"""The working-time calendar: office hours, public holidays and make-up days."""

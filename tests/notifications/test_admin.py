@@ -1,0 +1,72 @@
+"""The outbox in the admin: read-only, masked, filtered, and for the desk only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from citymgmt.notifications.models import Notification
+from citymgmt.notifications.services import notify
+
+pytestmark = pytest.mark.django_db
+
+OUTBOX = "/admin/notifications/notification/"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def sms(i: int, template: str = "complaint_received") -> Notification:
+    return notify(
+        channel="sms",
+        template=template,
+        context={"reference": f"20261123-{i:04d}", "unit": "城区一中队"},
+        recipient=f"1391234{i:04d}",
+    )
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **EN).status_code == 200
+    return len(captured)
+
+
+def test_the_list_costs_the_same_queries_for_5_rows_or_40(supervisor, client_for):
+    desk = client_for(supervisor)
+    for i in range(5):
+        sms(i)
+    desk.get(OUTBOX)
+    few = queries_for(desk, OUTBOX)
+    for i in range(5, 40):
+        sms(i)
+    assert queries_for(desk, OUTBOX) == few
+
+
+def test_the_list_filters_by_template(dispatcher, client_for):
+    received = sms(1)
+    dispatched = sms(2, "complaint_dispatched")
+
+    page = client_for(dispatcher).get(f"{OUTBOX}?template=complaint_dispatched", **EN)
+
+    assert f'value="{dispatched.pk}"' in page.text
+    assert f'value="{received.pk}"' not in page.text
+
+
+def test_a_row_is_shown_read_only_with_the_phone_masked(supervisor, client_for):
+    row = sms(1)
+
+    page = client_for(supervisor).get(f"{OUTBOX}{row.pk}/change/", **EN)
+
+    assert page.status_code == 200
+    assert "139****0001" in page.text
+    assert "13912340001" not in page.text
+    assert 'name="_save"' not in page.text
+
+
+@pytest.mark.parametrize("persona", ["squad_leader", "officer"])
+def test_unit_staff_cannot_open_the_outbox(persona, request, client_for):
+    user = request.getfixturevalue(persona)
+    row = sms(1)
+    unit = client_for(user)
+
+    assert unit.get(OUTBOX, **EN).status_code == 403
+    assert unit.get(f"{OUTBOX}{row.pk}/change/", **EN).status_code == 403
