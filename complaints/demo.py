@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from complaints import deadlines
 from complaints.models import (
     Attachment,
     Category,
@@ -704,6 +705,9 @@ def backdate(complaint: Complaint, timeline: list[tuple[ComplaintEvent, datetime
         if row[name] is not None:
             update[name] = stamps[name]
     current.update(**update)
+    # Due times as the clock would have set them at the backdated moments.
+    moved = current.get()
+    current.update(**{name: getattr(moved, name) for name in deadlines.replay(moved)})
 
 
 def _canvas(color: str, lines: list[str]) -> Image.Image:

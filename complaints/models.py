@@ -96,6 +96,226 @@ class Category(models.Model):
         return self.notice_zh
 
 
+# Working-time limits above these are not deadlines (a case that needs longer is
+# split or extended).
+MAX_RULE_HOURS = 480
+MAX_RULE_DAYS = 60
+
+
+def parse_thresholds(text: str) -> list[int]:
+    """Read "50,80" into [50, 80]; raise ValidationError with the reason."""
+    from django.core.exceptions import ValidationError
+
+    parts = [p.strip() for p in (text or "").replace("，", ",").split(",")]
+    parts = [p for p in parts if p]
+    values: list[int] = []
+    for part in parts:
+        if not part.isdigit():
+            raise ValidationError(
+                _(
+                    "Write the reminder thresholds as whole percentages separated "
+                    "by commas, for example 50,80."
+                )
+            )
+        values.append(int(part))
+    if any(v < 1 or v > 99 for v in values):
+        raise ValidationError(
+            _(
+                "Each reminder threshold is a percentage from 1 to 99 (100 is the "
+                "deadline itself)."
+            )
+        )
+    if values != sorted(set(values)):
+        raise ValidationError(
+            _("List the reminder thresholds in ascending order, each once.")
+        )
+    return values
+
+
+class DeadlineRule(models.Model):
+    """Working-time limits for each stage of a case of a category and priority.
+
+    A rule without a category is the default for its priority. Acceptance
+    runs from submission, dispatch from acceptance, signing and disposal from
+    dispatch, verification from disposal.
+    """
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadline_rules",
+        help_text=_("Empty: the default rule for every category of this priority."),
+    )
+    priority = models.CharField(
+        _("priority"),
+        max_length=8,
+        choices=Category.Priority.choices,
+        default=Category.Priority.NORMAL,
+    )
+    accept_hours = models.DecimalField(
+        _("accept within (working hours)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("From submission."),
+    )
+    dispatch_hours = models.DecimalField(
+        _("dispatch within (working hours)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("From acceptance."),
+    )
+    sign_hours = models.DecimalField(
+        _("sign within (working hours)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("From dispatch."),
+    )
+    dispose_hours = models.DecimalField(
+        _("dispose within (working hours)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("From dispatch. Give hours or days, not both."),
+    )
+    dispose_days = models.PositiveSmallIntegerField(
+        _("dispose within (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("From dispatch. Give hours or days, not both."),
+    )
+    verify_hours = models.DecimalField(
+        _("verify within (working hours)"),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("From disposal."),
+    )
+    reminder_thresholds = models.CharField(
+        _("reminders at (percent of each stage)"),
+        max_length=32,
+        default="50,80",
+        blank=True,
+        help_text=_(
+            "Percentages of a stage's working time, ascending, e.g. 50,80. At "
+            "100 the case is overdue; one working day later the supervisors "
+            "are told."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the limits come from, e.g. a local regulation."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = [models.F("category__code").asc(nulls_first=True), "priority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "priority"],
+                condition=Q(category__isnull=False),
+                name="deadlinerule_unique_category_priority",
+                violation_error_message=_(
+                    "This category already has a rule for this priority."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["priority"],
+                condition=Q(category__isnull=True),
+                name="deadlinerule_unique_default_priority",
+                violation_error_message=_(
+                    "There is already a default rule for this priority."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(dispose_hours__isnull=True) ^ Q(dispose_days__isnull=True),
+                name="deadlinerule_dispose_hours_xor_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=["normal", "urgent"]),
+                name="deadlinerule_priority_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = str(self.category) if self.category_id else _("default")
+        return f"{what} · {self.get_priority_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, list] = {}
+        hour_fields = [
+            "accept_hours",
+            "dispatch_hours",
+            "sign_hours",
+            "dispose_hours",
+            "verify_hours",
+        ]
+        for name in hour_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value <= 0:
+                errors.setdefault(name, []).append(
+                    _(
+                        "A limit must be more than zero working hours; a negative "
+                        "or zero limit makes every case overdue at once."
+                    )
+                )
+            elif value > MAX_RULE_HOURS:
+                errors.setdefault(name, []).append(
+                    _(
+                        "A limit over %(hours)d working hours is not a deadline; "
+                        "split the case or use an extension."
+                    )
+                    % {"hours": MAX_RULE_HOURS}
+                )
+        if self.dispose_days is not None:
+            if self.dispose_days <= 0:
+                errors.setdefault("dispose_days", []).append(
+                    _("A limit must be at least one working day.")
+                )
+            elif self.dispose_days > MAX_RULE_DAYS:
+                errors.setdefault("dispose_days", []).append(
+                    _(
+                        "A limit over %(days)d working days is not a deadline; "
+                        "split the case or use an extension."
+                    )
+                    % {"days": MAX_RULE_DAYS}
+                )
+        if self.dispose_hours is None and self.dispose_days is None:
+            errors.setdefault("dispose_days", []).append(
+                _("Give the disposal limit in working hours or in working days.")
+            )
+        elif self.dispose_hours is not None and self.dispose_days is not None:
+            errors.setdefault("dispose_days", []).append(
+                _("Give the disposal limit in hours or in days, not both.")
+            )
+        try:
+            self.reminder_thresholds = ",".join(
+                str(v) for v in parse_thresholds(self.reminder_thresholds)
+            )
+        except ValidationError as exc:
+            errors.setdefault("reminder_thresholds", []).extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def thresholds(self) -> list[int]:
+        try:
+            return parse_thresholds(self.reminder_thresholds)
+        except Exception:  # noqa: BLE001 - a stored value is checked on save
+            return [50, 80]
+
+
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("awaiting acceptance")
     REGISTERED = "registered", _("registered")
@@ -117,6 +337,16 @@ OPEN_STATUSES = frozenset(
         Status.DISPOSED,
     }
 )
+
+
+class Stage(models.TextChoices):
+    """The clocked stages of an open case, each with its own due moment."""
+
+    ACCEPT = "accept", _("acceptance")
+    DISPATCH = "dispatch", _("dispatch")
+    SIGN = "sign", _("signing")
+    DISPOSE = "dispose", _("disposal")
+    VERIFY = "verify", _("verification")
 
 
 class Channel(models.TextChoices):
@@ -286,6 +516,34 @@ class Complaint(models.Model):
         related_name="+",
     )
 
+    # Deadlines (complaints.deadlines): working-time due moments per stage,
+    # from the rule in force when the stage began.
+    deadline_rule = models.ForeignKey(
+        DeadlineRule,
+        verbose_name=_("deadline rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    dispatch_due_at = models.DateTimeField(_("dispatch by"), null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("sign by"), null=True, blank=True)
+    dispose_due_at = models.DateTimeField(_("dispose by"), null=True, blank=True)
+    verify_due_at = models.DateTimeField(_("verify by"), null=True, blank=True)
+    stage_started_at = models.DateTimeField(
+        _("current stage started at"), null=True, blank=True
+    )
+    current_due_at = models.DateTimeField(
+        _("current stage due at"), null=True, blank=True
+    )
+    next_check_at = models.DateTimeField(
+        _("next deadline check"),
+        null=True,
+        blank=True,
+        help_text=_("The next reminder or escalation moment; empty when none."),
+    )
+
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
@@ -318,6 +576,24 @@ class Complaint(models.Model):
             models.Index(fields=["category", "-submitted_at"]),
             models.Index(fields=["channel", "-submitted_at"]),
             models.Index(fields=["phone"]),
+            # The sweep reads only the cases whose next check has come, in
+            # (next_check_at, id) order: a range scan that stops at its batch.
+            models.Index(
+                fields=["next_check_at", "id"],
+                name="complaint_next_check_idx",
+                condition=Q(next_check_at__isnull=False),
+            ),
+            # The deadline filters and the leaders' list by nearest due time.
+            models.Index(
+                fields=["current_due_at"],
+                name="complaint_current_due_idx",
+                condition=Q(current_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["squad", "current_due_at"],
+                name="complaint_squad_due_idx",
+                condition=Q(current_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -427,3 +703,117 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request for more time to dispose of a case (延期), and its decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("lapsed")
+
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), validators=[MaxLengthValidator(1000)])
+    working_days = models.PositiveSmallIntegerField(
+        _("working days requested"),
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    old_due_at = models.DateTimeField(_("disposal due before"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("disposal due after"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    created_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["pending", "approved", "rejected", "withdrawn"]
+                ),
+                name="extension_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1) & Q(working_days__lte=15),
+                name="extension_days_range",
+            ),
+            # One open request per case at a time; its index also finds the
+            # pending requests for the admin filter.
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(status="pending"),
+                name="extension_one_pending_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} +{self.working_days}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder that went out: the key that makes each one exactly-once.
+
+    One row per (case, stage, threshold, due moment); a second sweep, a second
+    worker or a re-run after a crash finds the row and sends nothing.
+    """
+
+    class Threshold(models.TextChoices):
+        OVERDUE = "100", _("overdue")
+        ESCALATED = "escalated", _("escalated (one working day overdue)")
+
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    threshold = models.CharField(
+        _("threshold"),
+        max_length=10,
+        help_text=_("A percentage of the stage's time, 100 (overdue) or escalated."),
+    )
+    due_at = models.DateTimeField(_("due at"))
+    # The sweep that inserted the row: it sends the messages of its own rows only.
+    claim = models.UUIDField(_("claimed by sweep"), db_index=True)
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "stage", "threshold", "due_at"],
+                name="reminder_once_per_case_stage_threshold_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.stage} {self.threshold}"

@@ -318,3 +318,86 @@ def complaint_detail(
         .filter(reference=reference.strip()[:16])
         .first()
     )
+
+
+# --- Deadlines and extensions (appended) ----------------------------------------
+
+
+def extension_pending(*, complaint: Complaint):  # -> ExtensionRequest | None
+    """The case's extension request that waits for a decision, if any."""
+    from complaints.models import ExtensionRequest
+
+    return (
+        ExtensionRequest.objects.filter(
+            complaint=complaint, status=ExtensionRequest.Status.PENDING
+        )
+        .select_related("requested_by__member")
+        .first()
+    )
+
+
+def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | None:
+    """Why the user may not ask for an extension on this case now, or None."""
+    from django.utils.translation import gettext as _
+
+    from complaints.models import ExtensionRequest
+
+    role = role_of(user=user)
+    if role not in LEADERS:
+        return PermissionDenied(
+            _("Only the handling unit's leader or instructor may ask for an extension.")
+        )
+    scope = squad_ids_in_scope(user=user) or set()
+    if complaint.squad_id not in scope:
+        return PermissionDenied(_("This case belongs to another unit."))
+    if complaint.status != Status.PROCESSING:
+        return ActionNotAllowed(
+            _(
+                "An extension can be asked for only while the case is being "
+                "handled; it is %(status)s."
+            )
+            % {"status": complaint.get_status_display()}
+        )
+    if ExtensionRequest.objects.filter(
+        complaint=complaint, status=ExtensionRequest.Status.PENDING
+    ).exists():
+        return ActionNotAllowed(
+            _("An extension request for this case is already waiting for a decision.")
+        )
+    if (
+        complaint.dispose_due_at is not None
+        and timezone.now() > complaint.dispose_due_at
+    ):
+        return ActionNotAllowed(
+            _(
+                "The disposal deadline has passed: an extension must be asked "
+                "for before it."
+            )
+        )
+    return None
+
+
+def extension_decision_refusal(*, user: User, extension) -> WorkflowError | None:
+    """Why the user may not decide on this extension request now, or None."""
+    from django.utils.translation import gettext as _
+
+    from complaints.models import ExtensionRequest
+    from complaints.workflow import DESK
+
+    if role_of(user=user) not in DESK:
+        return PermissionDenied(
+            _("Only a dispatcher or a supervisor may decide on an extension.")
+        )
+    if extension.status != ExtensionRequest.Status.PENDING:
+        return ActionNotAllowed(
+            _("This extension request has already been decided (%(status)s).")
+            % {"status": extension.get_status_display()}
+        )
+    return None
+
+
+def deadline_rules() -> QuerySet:
+    """Every deadline rule with its category, defaults first."""
+    from complaints.models import DeadlineRule
+
+    return DeadlineRule.objects.select_related("category")

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints import selectors
+from complaints import deadlines, selectors
 from complaints.models import (
     Attachment,
     Category,
@@ -160,6 +160,7 @@ def complaint_submit(
         created_by=by if by is not None and by.pk else None,
     )
     complaint.squad = selectors.proposed_squad(complaint=complaint)
+    deadlines.schedule(complaint, action="submit", at=now)
     complaint.full_clean()
     complaint.save()
     staff_role = selectors.role_of(user=by) if by is not None else None
@@ -180,6 +181,7 @@ def complaint_submit(
             event=event,
             by=by,
         )
+    _tell_citizen(complaint, action="submit")
     return complaint
 
 
@@ -365,6 +367,9 @@ def complaint_transition(
 
     if transition.target is not None:
         put("status", transition.target)
+    changed += deadlines.schedule(locked, action=action, at=now)
+    if from_status == Status.PROCESSING and locked.status != Status.PROCESSING:
+        _extensions_lapse(locked, at=now)
     # Field validation only: the values come from the table above, and the
     # database's constraints still guard them (each CHECK would cost a query).
     locked.full_clean(validate_unique=False, validate_constraints=False)
@@ -388,6 +393,7 @@ def complaint_transition(
     ):
         for photo in photos or []:
             attachment_add(complaint=locked, photo=photo, kind=kind, event=event, by=by)
+    _tell_citizen(locked, action=action, reason=event.opinion)
     return locked
 
 
@@ -453,3 +459,194 @@ def category_save(*, category: Category) -> Category:
     category.full_clean()
     category.save()
     return category
+
+
+# --- Deadlines, extensions and citizen messages (appended) -----------------------
+
+
+def _tell_citizen(complaint: Complaint, *, action: str, reason: str = "") -> None:
+    """Queue the citizen's SMS for a step they care about, in the same transaction."""
+    from django.conf import settings
+
+    from citymgmt.notifications.services import notify
+
+    reference = complaint.reference
+    if action == "submit":
+        template, context = "complaint_received", {"reference": reference}
+    elif action == "dispatch":
+        unit = complaint.squad.name if complaint.squad_id else ""
+        template, context = (
+            "complaint_dispatched",
+            {"reference": reference, "unit": unit},
+        )
+    elif action == "dispose":
+        template, context = "complaint_disposed", {"reference": reference}
+    elif action == "verify":
+        template = "complaint_closed"
+        context = {"reference": reference, "days": settings.COMPLAINT_RATING_DAYS}
+    elif action == "reject" and complaint.referral_to:
+        template = "complaint_referred"
+        context = {
+            "reference": reference,
+            "department": complaint.referral_to,
+            "reason": reason,
+        }
+    elif action == "reject":
+        template = "complaint_rejected"
+        context = {"reference": reference, "reason": reason}
+    else:
+        return
+    if not complaint.phone:
+        return
+    notify(channel="sms", recipient=complaint.phone, template=template, context=context)
+
+
+def _extensions_lapse(complaint: Complaint, *, at: datetime) -> None:
+    """Close a pending extension request of a case that is no longer being handled."""
+    from complaints.models import ExtensionRequest
+
+    ExtensionRequest.objects.filter(
+        complaint=complaint, status=ExtensionRequest.Status.PENDING
+    ).update(
+        status=ExtensionRequest.Status.WITHDRAWN,
+        decided_at=at,
+        decision_note=_("The case left handling before a decision."),
+    )
+
+
+@transaction.atomic
+def deadline_rule_save(*, rule):  # rule: DeadlineRule
+    """Validate and store a deadline rule edited by a supervisor."""
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def extension_request(
+    *, complaint: Complaint, by: User, reason: str, working_days: Any
+):  # -> ExtensionRequest
+    """Ask for more working days to dispose of a case (延期); one pending at a time."""
+    from complaints.models import ExtensionRequest
+
+    locked = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=complaint.pk
+    )
+    refused = selectors.extension_refusal(user=by, complaint=locked)
+    if refused is not None:
+        raise refused
+    reason = _require_text(
+        reason,
+        "reason",
+        _("Give the reason for the extension: the decision rests on it."),
+    )
+    if len(reason) > 1000:
+        raise WorkflowError(_("Keep the reason under 1000 characters."), field="reason")
+    try:
+        days = int(working_days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 15:
+        raise WorkflowError(_("Ask for 1 to 15 working days."), field="working_days")
+    now = timezone.now()
+    extension = ExtensionRequest(
+        complaint=locked,
+        requested_by=by,
+        reason=reason,
+        working_days=days,
+        old_due_at=locked.dispose_due_at,
+        created_at=now,
+    )
+    extension.full_clean(validate_constraints=False)
+    extension.save()
+    _event(
+        locked,
+        action="extension_request",
+        by=by,
+        role=selectors.role_of(user=by) or SYSTEM,
+        from_status=locked.status,
+        to_status=locked.status,
+        opinion=reason,
+        public=False,
+        payload={"working_days": days, "extension": extension.pk},
+        at=now,
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, request, by: User, approve: bool, note: str = ""):
+    """Approve or refuse an extension request; approval moves the disposal due time."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from complaints.models import ExtensionRequest
+
+    locked = (
+        Complaint.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("deadline_rule")
+        .get(pk=request.complaint_id)
+    )
+    extension = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    refused = selectors.extension_decision_refusal(user=by, extension=extension)
+    if refused is not None:
+        raise refused
+    note = (note or "").strip()
+    if not approve and not note:
+        raise WorkflowError(
+            _("Say why the extension is refused: the unit needs to know."),
+            field="note",
+        )
+    now = timezone.now()
+    extension.status = (
+        ExtensionRequest.Status.APPROVED
+        if approve
+        else ExtensionRequest.Status.REJECTED
+    )
+    extension.decided_by = by
+    extension.decided_at = now
+    extension.decision_note = note
+    payload: dict[str, Any] = {
+        "approved": approve,
+        "working_days": extension.working_days,
+        "extension": extension.pk,
+    }
+    opinion = note
+    if approve:
+        extension.old_due_at = locked.dispose_due_at
+        changed = deadlines.extend(locked, working_days=extension.working_days, at=now)
+        locked.extension_count += 1
+        locked.save(update_fields=[*changed, "extension_count", "updated_at"])
+        extension.new_due_at = locked.dispose_due_at
+        if locked.dispose_due_at is not None:
+            payload["dispose_due_at"] = locked.dispose_due_at.isoformat()
+        if note:
+            payload["note"] = note
+        # The citizen reads this on the tracking page, in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            opinion = _("The handling time was extended by %(days)d working days.") % {
+                "days": extension.working_days
+            }
+    extension.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "old_due_at",
+            "new_due_at",
+        ]
+    )
+    _event(
+        locked,
+        action="extension_decide",
+        by=by,
+        role=selectors.role_of(user=by) or SYSTEM,
+        from_status=locked.status,
+        to_status=locked.status,
+        opinion=opinion,
+        public=approve,
+        payload=payload,
+        at=now,
+    )
+    return extension

@@ -252,6 +252,10 @@ def _timeline(
                 details.append(
                     _("Your comment: %(comment)s") % {"comment": event.opinion}
                 )
+        elif action == "extension_decide":
+            title = _("The handling time was extended by %(days)d working days.") % {
+                "days": payload.get("working_days", 0)
+            }
         elif action == "cancel":
             title = _("Cancelled.")
             if event.opinion:

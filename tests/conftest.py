@@ -51,6 +51,16 @@ def _transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The working-day calendar is cached per process; tests start without it."""
+    from citymgmt.workdays.calendar import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request) -> None:
     """Put back what migrations seed: a transactional test starts after a flush."""
     if not _transactional(request):
@@ -59,9 +69,11 @@ def _reference_data(request) -> None:
     from django.apps import apps
 
     from complaints.category_data import seed_categories
+    from complaints.deadline_rules_data import seed_deadline_rules
     from squads.roles import sync_role_groups
 
     seed_categories(apps)
+    seed_deadline_rules(apps)
     sync_role_groups(apps)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,12 +24,20 @@ from complaints.admin.changelist import (
     CategoryFilter,
     CommunityFilter,
     ComplaintChangeList,
+    DeadlineFilter,
+    ExtensionFilter,
     UnitFilter,
 )
-from complaints.admin.display import BULK_MAX, is_desk, status_badge
+from complaints.admin.display import (
+    BULK_MAX,
+    deadline_badge,
+    is_desk,
+    local_time,
+    status_badge,
+)
 from complaints.admin.forms import BulkDispatchForm
-from complaints.models import Category, Complaint
-from complaints.workflow import WorkflowError
+from complaints.models import Category, Complaint, DeadlineRule
+from complaints.workflow import LEADERS, WorkflowError
 from squads.admin import ScopedAdmin
 
 
@@ -87,18 +95,88 @@ class CategoryAdmin(admin.ModelAdmin):
         services.category_save(category=obj)
 
 
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """Supervisors set the working-time limits; dispatchers read them."""
+
+    list_display = [
+        "scope",
+        "priority",
+        "accept_hours",
+        "dispatch_hours",
+        "sign_hours",
+        "dispose_limit",
+        "verify_hours",
+        "reminder_thresholds",
+        "is_active",
+    ]
+    list_filter = ["priority", "is_active"]
+    search_fields = ["category__code", "category__name_zh", "category__name_en", "note"]
+    autocomplete_fields = ["category"]
+    list_select_related = ["category"]
+    list_per_page = 100
+    fieldsets = [
+        (None, {"fields": ["category", "priority", "is_active"]}),
+        (
+            _("Working-time limits"),
+            {
+                "description": _(
+                    "Working hours count office hours on working days only "
+                    "(weekends and public holidays excluded, make-up working "
+                    "days included). A working day is one day's office hours."
+                ),
+                "fields": [
+                    "accept_hours",
+                    "dispatch_hours",
+                    "sign_hours",
+                    ("dispose_hours", "dispose_days"),
+                    "verify_hours",
+                ],
+            },
+        ),
+        (_("Reminders"), {"fields": ["reminder_thresholds", "note"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.deadline_rules()
+
+    def has_delete_permission(self, request, obj=None):
+        # Cases keep the rule they were timed by; switch a rule off instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.deadline_rule_save(rule=obj)
+
+    @admin.display(description=_("category"), ordering="category__code")
+    def scope(self, obj: DeadlineRule) -> str:
+        return str(obj.category) if obj.category_id else gettext("default")
+
+    @admin.display(description=_("dispose within"))
+    def dispose_limit(self, obj: DeadlineRule) -> str:
+        if obj.dispose_days:
+            return gettext("%(days)s working days") % {"days": obj.dispose_days}
+        return gettext("%(hours)s working hours") % {
+            "hours": f"{obj.dispose_hours.normalize():f}"
+            if obj.dispose_hours is not None
+            else "—"
+        }
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(CaseViews, ScopedAdmin):
     list_display = [
         "reference",
         "submitted_short",
         "status_priority",
+        "deadline",
         "category",
         "place",
         "channel",
         "phone_masked",
     ]
     list_filter = [
+        DeadlineFilter,
+        ExtensionFilter,
         "status",
         ("category", CategoryFilter),
         ("squad", UnitFilter),
@@ -114,10 +192,10 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
     )
     date_hierarchy = "submitted_at"
     show_full_result_count = False
-    list_select_related = ["category", "community", "squad"]
+    list_select_related = ["category", "community", "squad", "deadline_rule"]
     list_per_page = 50
     ordering = ["-submitted_at", "-id"]
-    sortable_by = ["reference", "submitted_short"]
+    sortable_by = ["reference", "submitted_short", "deadline"]
     # Facet counts would run one COUNT per filter choice over the whole table.
     show_facets = admin.ShowFacets.NEVER
     view_on_site = False
@@ -156,6 +234,13 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
         "disposed_at",
         "closed_at",
         "rated_at",
+        "deadline",
+        "deadline_rule",
+        "accept_due_local",
+        "dispatch_due_local",
+        "sign_due_local",
+        "dispose_due_local",
+        "verify_due_local",
     ]
     fieldsets = [
         (
@@ -198,6 +283,17 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
             },
         ),
         (
+            _("Deadlines"),
+            {
+                "fields": [
+                    ("deadline", "deadline_rule"),
+                    ("accept_due_local", "dispatch_due_local"),
+                    ("sign_due_local", "dispose_due_local"),
+                    "verify_due_local",
+                ]
+            },
+        ),
+        (
             _("Stages"),
             {
                 "classes": ["collapse"],
@@ -221,7 +317,16 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
         return ComplaintChangeList
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        return selectors.complaint_list_for(user=request.user)
+        # The badge reads the rule's reminder thresholds: join it, no query a row.
+        return selectors.complaint_list_for(user=request.user).select_related(
+            "deadline_rule"
+        )
+
+    def get_ordering(self, request):
+        # A unit leader works down the list by the nearest due time.
+        if selectors.role_of(user=request.user) in LEADERS:
+            return [F("current_due_at").asc(nulls_last=True), "-submitted_at", "-id"]
+        return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -263,6 +368,30 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
                 obj.get_priority_display(),
             )
         return status_badge(obj)
+
+    @admin.display(description=_("deadline"), ordering="current_due_at")
+    def deadline(self, obj: Complaint) -> str:
+        return deadline_badge(obj)
+
+    @admin.display(description=_("accept by"))
+    def accept_due_local(self, obj: Complaint) -> str:
+        return local_time(obj.accept_due_at)
+
+    @admin.display(description=_("dispatch by"))
+    def dispatch_due_local(self, obj: Complaint) -> str:
+        return local_time(obj.dispatch_due_at)
+
+    @admin.display(description=_("sign by"))
+    def sign_due_local(self, obj: Complaint) -> str:
+        return local_time(obj.sign_due_at)
+
+    @admin.display(description=_("dispose by"))
+    def dispose_due_local(self, obj: Complaint) -> str:
+        return local_time(obj.dispose_due_at)
+
+    @admin.display(description=_("verify by"))
+    def verify_due_local(self, obj: Complaint) -> str:
+        return local_time(obj.verify_due_at)
 
     @admin.display(description=_("community / unit"))
     def place(self, obj: Complaint) -> str:

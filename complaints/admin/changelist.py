@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
 from squads.models import Area, Squad
@@ -169,3 +170,60 @@ class ComplaintChangeList(ChangeList):
                 for m in months
             ],
         }
+
+
+# --- Deadline filters: indexed ranges on current_due_at, an EXISTS for extensions
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    """Open cases whose current stage is due later today, or is past due."""
+
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("due_today", _("due today")),
+            ("overdue", _("overdue")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "due_today":
+            midnight = timezone.localtime(now).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            tomorrow = midnight + timedelta(days=1)
+            return queryset.filter(current_due_at__gte=now, current_due_at__lt=tomorrow)
+        if self.value() == "overdue":
+            return queryset.filter(current_due_at__lt=now)
+        return queryset
+
+
+class ExtensionFilter(admin.SimpleListFilter):
+    """Cases with an extension request waiting for a decision, or extended."""
+
+    title = _("extension")
+    parameter_name = "extension"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("extension pending")),
+            ("extended", _("extended")),
+        ]
+
+    def queryset(self, request, queryset):
+        from complaints.models import ExtensionRequest
+
+        if self.value() == "pending":
+            return queryset.filter(
+                Exists(
+                    ExtensionRequest.objects.filter(
+                        complaint_id=OuterRef("pk"),
+                        status=ExtensionRequest.Status.PENDING,
+                    )
+                )
+            )
+        if self.value() == "extended":
+            return queryset.filter(extension_count__gt=0)
+        return queryset

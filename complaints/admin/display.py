@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints import selectors
+from complaints import deadlines, selectors
 from complaints.models import Channel, Complaint, Method, Satisfaction
 from complaints.workflow import CITIZEN, DESK, SYSTEM, TRANSITIONS
 from squads.models import Member
@@ -28,6 +30,8 @@ EVENT_LABELS = {
     "submit": _("Filed"),
     "rate": _("Rated by the citizen"),
     "reveal_phone": _("Phone number revealed"),
+    "extension_request": _("Extension requested"),
+    "extension_decide": _("Extension decided"),
 }
 ROLE_LABELS = {
     **dict(Member.Role.choices),
@@ -109,6 +113,22 @@ def describe_payload(payload: dict[str, Any]) -> str:
         )
     if payload.get("satisfaction"):
         parts.append(str(dict(Satisfaction.choices).get(payload["satisfaction"], "")))
+    if "working_days" in payload:
+        parts.append(
+            ngettext(
+                "%(days)d working day", "%(days)d working days", payload["working_days"]
+            )
+            % {"days": payload["working_days"]}
+        )
+    if "approved" in payload:
+        parts.append(gettext("approved") if payload["approved"] else gettext("refused"))
+    if payload.get("dispose_due_at"):
+        parts.append(
+            gettext("dispose by %(time)s")
+            % {"time": local_time(payload["dispose_due_at"])}
+        )
+    if payload.get("note"):
+        parts.append(gettext("note: %(note)s") % {"note": payload["note"]})
     return "; ".join(p for p in parts if p)
 
 
@@ -118,3 +138,77 @@ def status_badge(complaint: Complaint) -> str:
         complaint.status,
         complaint.get_status_display(),
     )
+
+
+def local_time(value: datetime | str | None) -> str:
+    """A moment as the bureau reads it: 2026-02-25 10:30 (Asia/Shanghai)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value is None:
+        return "—"
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def working_time_text(seconds: int) -> str:
+    """Working time as a person reads it: 3.5 working hours, 2 working days."""
+    hours = seconds / 3600
+    days = deadlines.working_days_of(seconds)
+    if days < 1:
+        return gettext("%(hours)s working hours") % {"hours": f"{hours:.1f}"}
+    shown = f"{days:.1f}".removesuffix(".0")
+    return ngettext(
+        "%(days)s working day", "%(days)s working days", 1 if shown == "1" else 2
+    ) % {"days": shown}
+
+
+DEADLINE_STATES = {
+    "on_track": _("on track"),
+    "due_soon": _("due soon"),
+    "overdue": _("overdue"),
+}
+
+
+def deadline_text(complaint: Complaint, *, now: datetime | None = None) -> str:
+    """The badge's words: "3.5 working hours left" or "overdue by 1 working day"."""
+    state = deadlines.clock(complaint, now=now)
+    if state is None:
+        return ""
+    if state.state == "overdue":
+        if state.seconds <= 0:
+            return str(DEADLINE_STATES["overdue"])
+        return gettext("overdue by %(time)s") % {
+            "time": working_time_text(state.seconds)
+        }
+    return gettext("%(time)s left") % {"time": working_time_text(state.seconds)}
+
+
+def deadline_badge(complaint: Complaint, *, now: datetime | None = None) -> str:
+    """The deadline badge of an open case, from its stored due time (no query)."""
+    state = deadlines.clock(complaint, now=now)
+    if state is None:
+        return "—"
+    stage = deadlines.current_stage(complaint)
+    return format_html(
+        '<span class="cd-badge cd-due cd-due-{}" title="{}">'
+        '<span class="cd-due-state">{}</span> {}</span>',
+        state.state.replace("_", "-"),
+        gettext("%(stage)s due %(time)s")
+        % {
+            "stage": STAGE_LABELS.get(stage, stage),
+            "time": local_time(complaint.current_due_at),
+        },
+        DEADLINE_STATES[state.state],
+        deadline_text(complaint, now=now),
+    )
+
+
+STAGE_LABELS: dict[str | None, Any] = {
+    "accept": _("acceptance"),
+    "dispatch": _("dispatch"),
+    "sign": _("signing"),
+    "dispose": _("disposal"),
+    "verify": _("verification"),
+}

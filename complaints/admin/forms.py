@@ -313,3 +313,47 @@ class FileOnBehalfForm(forms.Form):
                 "citizen_name", _("Give the caller's name, or tick “Anonymous”.")
             )
         return data
+
+
+# --- Extensions (延期) ---------------------------------------------------------------
+
+
+class ExtensionRequestForm(forms.Form):
+    """A leader asks for more working days to dispose of a case."""
+
+    working_days = forms.IntegerField(
+        label=_("Working days"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 15}),
+        help_text=_("1 to 15 working days, added to the disposal due time."),
+    )
+    reason = _reason_field()
+
+    def service_inputs(self) -> dict[str, Any]:
+        return {
+            "working_days": self.cleaned_data.get("working_days"),
+            "reason": self.cleaned_data.get("reason") or "",
+        }
+
+
+class ExtensionDecisionForm(forms.Form):
+    """A dispatcher or supervisor approves or refuses an extension request."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Refuse"))],
+        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
+        error_messages={"required": _("Choose to approve or to refuse.")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Required when refusing: the unit needs to know why."),
+    )
+
+    def service_inputs(self) -> dict[str, Any]:
+        return {
+            "approve": self.cleaned_data["decision"] == "approve",
+            "note": self.cleaned_data.get("note") or "",
+        }

@@ -745,10 +745,10 @@ def test_an_unknown_photo_variant_is_404(client_for, tree, users):
 
 
 # Session, user, permissions (2), member, then per filter one small table
-# (categories, units, communities), count, rows, the date range.
-DESK_LIST_QUERIES = 12
+# (categories, units, communities), count, rows, the date range, the bell.
+DESK_LIST_QUERIES = 13
 # A leader's scope walks the unit tree (2 levels) twice: in the scope and the filters.
-LEADER_LIST_QUERIES = 15
+LEADER_LIST_QUERIES = 16
 
 
 def test_changelist_query_count_does_not_grow_with_the_rows(
