@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.models import (
     OPEN_STATUSES,
+    Attachment,
     Category,
     Complaint,
     ComplaintEvent,
+    DeadlineRule,
+    ExtensionRequest,
     Status,
 )
 from complaints.workflow import (
     CITIZEN,
+    DESK,
     LEADERS,
     TRANSITIONS,
     ActionNotAllowed,
@@ -25,7 +31,7 @@ from complaints.workflow import (
     Transition,
     WorkflowError,
 )
-from squads.models import Member, Squad
+from squads.models import Area, Member, Squad
 from squads.selectors import member_for, squad_ids_in_scope, squad_subtree_ids
 
 User = AbstractBaseUser | AnonymousUser
@@ -73,8 +79,6 @@ def refusal(
     *, user: User | None, complaint: Complaint, action: str
 ) -> WorkflowError | None:
     """Why the user may not take the action now (an error to raise), or None."""
-    from django.utils.translation import gettext as _
-
     transition: Transition | None = TRANSITIONS.get(action)
     if transition is None:
         return ActionNotAllowed(
@@ -177,16 +181,8 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
-def search_filter(term: str) -> Q:
-    """Search by reference, phone or address."""
-    term = term.strip()[:64]
-    return Q(reference=term) | Q(phone=term) | Q(address__icontains=term)
-
-
 def intake_areas() -> tuple[list, list]:
     """The streets and the communities (with their street) for the intake picker."""
-    from squads.models import Area
-
     streets = list(Area.objects.filter(level=Area.Level.STREET).order_by("code"))
     communities = list(
         Area.objects.filter(level=Area.Level.COMMUNITY)
@@ -196,10 +192,8 @@ def intake_areas() -> tuple[list, list]:
     return streets, communities
 
 
-def area_for_preset(*, code: str):
+def area_for_preset(*, code: str) -> Area | None:
     """The street, community or grid a QR-code link names, or None when unknown."""
-    from squads.models import Area
-
     code = (code or "").strip()[:15]
     if not code.isdigit():
         return None
@@ -225,13 +219,11 @@ def complaint_for_receipt(*, reference: str) -> Complaint | None:
 # --- Admin triage (appended) -------------------------------------------------
 
 
-def complaint_search_filter(term: str) -> Q:
+def search_filter(term: str) -> Q:
     """Search that uses an index: a reference or a mobile number matches exactly.
 
     Anything else searches the address (a scan, but only for free text).
     """
-    import re
-
     term = "".join(term.split())[:64]
     match = re.fullmatch(r"(\d{8})-?(\d{4})", term)
     if match:
@@ -265,10 +257,8 @@ def duplicate_candidates_for(
     )
 
 
-def attachment_visible_to(*, user: User, attachment_id: int):  # -> Attachment | None
+def attachment_visible_to(*, user: User, attachment_id: int) -> Attachment | None:
     """An attachment whose complaint is in the user's scope, or None."""
-    from complaints.models import Attachment
-
     return (
         Attachment.objects.filter(
             pk=attachment_id,
@@ -299,8 +289,6 @@ def complaint_detail(
     Only for showing the result of an action the user was just allowed to
     take (a return takes the case out of the leader's scope).
     """
-    from django.db.models import Prefetch
-
     return (
         (Complaint.objects.all() if queryset is None else queryset)
         .select_related(
@@ -323,10 +311,8 @@ def complaint_detail(
 # --- Deadlines and extensions (appended) ----------------------------------------
 
 
-def extension_pending(*, complaint: Complaint):  # -> ExtensionRequest | None
+def extension_pending(*, complaint: Complaint) -> ExtensionRequest | None:
     """The case's extension request that waits for a decision, if any."""
-    from complaints.models import ExtensionRequest
-
     return (
         ExtensionRequest.objects.filter(
             complaint=complaint, status=ExtensionRequest.Status.PENDING
@@ -338,10 +324,6 @@ def extension_pending(*, complaint: Complaint):  # -> ExtensionRequest | None
 
 def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | None:
     """Why the user may not ask for an extension on this case now, or None."""
-    from django.utils.translation import gettext as _
-
-    from complaints.models import ExtensionRequest
-
     role = role_of(user=user)
     if role not in LEADERS:
         return PermissionDenied(
@@ -377,13 +359,10 @@ def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | No
     return None
 
 
-def extension_decision_refusal(*, user: User, extension) -> WorkflowError | None:
+def extension_decision_refusal(
+    *, user: User, extension: ExtensionRequest
+) -> WorkflowError | None:
     """Why the user may not decide on this extension request now, or None."""
-    from django.utils.translation import gettext as _
-
-    from complaints.models import ExtensionRequest
-    from complaints.workflow import DESK
-
     if role_of(user=user) not in DESK:
         return PermissionDenied(
             _("Only a dispatcher or a supervisor may decide on an extension.")
@@ -396,8 +375,6 @@ def extension_decision_refusal(*, user: User, extension) -> WorkflowError | None
     return None
 
 
-def deadline_rules() -> QuerySet:
+def deadline_rules() -> QuerySet[DeadlineRule]:
     """Every deadline rule with its category, defaults first."""
-    from complaints.models import DeadlineRule
-
     return DeadlineRule.objects.select_related("category")

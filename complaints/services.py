@@ -6,13 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from citymgmt.notifications.services import notify
 from complaints import deadlines, selectors
 from complaints.models import (
     Attachment,
@@ -20,6 +22,8 @@ from complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    DeadlineRule,
+    ExtensionRequest,
     Method,
     Satisfaction,
     Status,
@@ -466,9 +470,6 @@ def category_save(*, category: Category) -> Category:
 
 def _tell_citizen(complaint: Complaint, *, action: str, reason: str = "") -> None:
     """Queue the citizen's SMS for a step they care about, in the same transaction."""
-    from django.conf import settings
-
-    from citymgmt.notifications.services import notify
 
     reference = complaint.reference
     if action == "submit":
@@ -503,7 +504,6 @@ def _tell_citizen(complaint: Complaint, *, action: str, reason: str = "") -> Non
 
 def _extensions_lapse(complaint: Complaint, *, at: datetime) -> None:
     """Close a pending extension request of a case that is no longer being handled."""
-    from complaints.models import ExtensionRequest
 
     ExtensionRequest.objects.filter(
         complaint=complaint, status=ExtensionRequest.Status.PENDING
@@ -515,7 +515,7 @@ def _extensions_lapse(complaint: Complaint, *, at: datetime) -> None:
 
 
 @transaction.atomic
-def deadline_rule_save(*, rule):  # rule: DeadlineRule
+def deadline_rule_save(*, rule: DeadlineRule) -> DeadlineRule:
     """Validate and store a deadline rule edited by a supervisor."""
     rule.full_clean()
     rule.save()
@@ -525,10 +525,8 @@ def deadline_rule_save(*, rule):  # rule: DeadlineRule
 @transaction.atomic
 def extension_request(
     *, complaint: Complaint, by: User, reason: str, working_days: Any
-):  # -> ExtensionRequest
+) -> ExtensionRequest:
     """Ask for more working days to dispose of a case (延期); one pending at a time."""
-    from complaints.models import ExtensionRequest
-
     locked = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(
         pk=complaint.pk
     )
@@ -575,13 +573,10 @@ def extension_request(
 
 
 @transaction.atomic
-def extension_decide(*, request, by: User, approve: bool, note: str = ""):
+def extension_decide(
+    *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
+) -> ExtensionRequest:
     """Approve or refuse an extension request; approval moves the disposal due time."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from complaints.models import ExtensionRequest
-
     locked = (
         Complaint.objects.select_for_update(no_key=True, of=("self",))
         .select_related("deadline_rule")

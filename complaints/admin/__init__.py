@@ -332,7 +332,7 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(selectors.complaint_search_filter(term)), False
+        return queryset.filter(selectors.search_filter(term)), False
 
     # The form is read-only: status moves only through the action forms.
 
