@@ -121,7 +121,7 @@ def test_every_case_starts_with_its_submission_and_keeps_its_events_in_order(dem
 
 def test_references_name_the_day_of_filing_and_the_day_counters_follow(demo):
     per_day = Counter()
-    for complaint in Complaint.objects.order_by("submitted_at"):
+    for complaint in Complaint.objects.order_by("submitted_at", "pk"):
         day = timezone.localdate(complaint.submitted_at)
         per_day[day] += 1
         assert complaint.reference == f"{day:%Y%m%d}-{per_day[day]:04d}"
