@@ -1,8 +1,8 @@
 """The one place the REST API turns domain errors into HTTP answers.
 
-A workflow refusal keeps its own status (400 not allowed now, 403 not your
-role, 409 someone else was first) and its message; a Django ValidationError
-from a service becomes a 400 with a message per field; a throttled request
+A `citymgmt.errors.DomainError` keeps its own status (400 not allowed now or
+bad input, 403 not your role, 404 not in your scope, 409 someone else was
+first) and its messages, per field where it names one; a throttled request
 says when to try again.
 """
 
@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from complaints.workflow import WorkflowError
+from citymgmt.errors import DomainError
 
 
 def retry_message(wait: int) -> str:
@@ -38,19 +37,24 @@ def retry_message(wait: int) -> str:
     ) % {"wait": wait, "time": at.strftime("%H:%M:%S")}
 
 
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    """{"field": ["message"]} per field; {"detail": "message"} when none is named."""
+    fields = {k: v for k, v in exc.errors.items() if k != NON_FIELD_ERRORS}
+    general = exc.errors.get(NON_FIELD_ERRORS, [])
+    if not fields:
+        return {"detail": general[0] if general else exc.message}
+    if general:
+        fields[api_settings.NON_FIELD_ERRORS_KEY] = general
+    return fields
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, WorkflowError):
-        set_rollback()
-        body: dict[str, Any] = (
-            {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
-        )
-        return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = as_serializer_error(exc)
-        if NON_FIELD_ERRORS in detail:
-            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-        exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        exc = DomainError.from_validation(exc)
+    if isinstance(exc, DomainError):
+        set_rollback()
+        return Response(domain_error_body(exc), status=exc.status_code)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         wait = max(1, math.ceil(exc.wait))
         exc = exceptions.Throttled(detail=retry_message(wait))
         exc.wait = wait

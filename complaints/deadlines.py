@@ -46,7 +46,9 @@ from complaints.models import (
     Stage,
     Status,
 )
+from complaints.workflow import ACTIONS, ClockPlan
 from squads.models import Member, Squad
+from squads.roles import LEADERS, Role
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +71,6 @@ DESK_STAGES = frozenset({Stage.ACCEPT, Stage.DISPATCH, Stage.VERIFY})
 OVERDUE = Reminder.Threshold.OVERDUE.value
 ESCALATED = Reminder.Threshold.ESCALATED.value
 DEFAULT_THRESHOLDS = [50, 80]
-# Actions after which the rule is looked up again (category or priority may
-# have changed, and a supervisor may have edited the rules meanwhile).
-RULE_ACTIONS = frozenset({"submit", "accept", "dispatch", "rework", "reopen", "return"})
-# Actions that begin a stage (signing begins disposal on the dispatch clock).
-STAGE_ACTIONS = RULE_ACTIONS | {"sign", "dispose"}
 SCHEDULE_FIELDS = [
     "deadline_rule",
     "accept_due_at",
@@ -143,12 +140,15 @@ def next_check(complaint: Complaint, *, after: datetime) -> datetime | None:
     return min(later) if later else None
 
 
-def schedule(complaint: Complaint, *, action: str, at: datetime) -> list[str]:
-    """Set the due moments an action starts (on the instance); return the fields.
+def schedule(
+    complaint: Complaint, *, plan: ClockPlan | None, at: datetime
+) -> list[str]:
+    """Set the due moments an action's plan starts (on the instance); return the
+    fields changed.
 
-    Call after the action has set the new status. Disposal runs from
-    dispatch, so signing keeps the clock that dispatch started; rework and
-    reopening start a new disposal clock; a return starts dispatch again.
+    Call after the action has set the new status. A case that is no longer
+    open has nothing more to watch; an action without a plan (an assignment,
+    a rating) leaves the clock running.
     """
     changed: list[str] = []
 
@@ -163,41 +163,23 @@ def schedule(complaint: Complaint, *, action: str, at: datetime) -> list[str]:
             if getattr(complaint, name) is not None:
                 put(name, None)
         return changed
-    if action not in STAGE_ACTIONS:
-        return changed  # an assignment, a rating: the clock runs on
-    if action in RULE_ACTIONS:
+    if plan is None:
+        return changed
+    if plan.new_rule:
         put(
             "deadline_rule",
             rule_for(category_id=complaint.category_id, priority=complaint.priority),
         )
     rule = complaint.deadline_rule if complaint.deadline_rule_id else None
-
-    def due(stage_name: str, start: datetime) -> datetime | None:
-        return stage_due(rule, stage_name, start) if rule is not None else None
-
-    if action == "submit":
-        put("accept_due_at", due(Stage.ACCEPT, at))
+    for begun in plan.starts:
+        put(DUE_FIELD[begun], stage_due(rule, begun, at) if rule is not None else None)
+    for dropped in plan.clears:
+        put(DUE_FIELD[dropped], None)
+    if plan.restart:
         put("stage_started_at", at)
-    elif action in ("accept", "return"):
-        put("dispatch_due_at", due(Stage.DISPATCH, at))
-        if action == "return":
-            put("sign_due_at", None)
-            put("dispose_due_at", None)
-        put("stage_started_at", at)
-    elif action == "dispatch":
-        put("sign_due_at", due(Stage.SIGN, at))
-        put("dispose_due_at", due(Stage.DISPOSE, at))
-        put("stage_started_at", at)
-    elif action == "sign":
-        # The disposal clock started at dispatch, with the signing clock.
-        if complaint.stage_started_at is None:
-            put("stage_started_at", complaint.dispatched_at or at)
-    elif action == "dispose":
-        put("verify_due_at", due(Stage.VERIFY, at))
-        put("stage_started_at", at)
-    elif action in ("rework", "reopen"):
-        put("dispose_due_at", due(Stage.DISPOSE, at))
-        put("stage_started_at", at)
+    elif complaint.stage_started_at is None:
+        # The stage's clock started earlier (disposal runs from dispatch).
+        put("stage_started_at", complaint.dispatched_at or at)
     put("current_due_at", getattr(complaint, DUE_FIELD[stage]))
     put("next_check_at", next_check(complaint, after=at))
     return changed
@@ -232,7 +214,8 @@ def replay(complaint: Complaint) -> list[str]:
         if action == "dispatch":
             complaint.dispatched_at = at
         complaint.status = to_status or complaint.status
-        schedule(complaint, action=action, at=at)
+        spec = ACTIONS.get(action)
+        schedule(complaint, plan=spec.clock if spec else None, at=at)
     complaint.status = status
     if current_stage(complaint) is None:
         complaint.stage_started_at = complaint.current_due_at = None
@@ -328,14 +311,14 @@ class Staff:
             .order_by("id")
         )
         for member in members:
-            if member.role in (Member.Role.SQUAD_LEADER, Member.Role.INSTRUCTOR):
+            if member.role in LEADERS:
                 if member.squad_id is not None:
                     leaders[member.squad_id].append(member.user)
             else:
                 by_role[member.role].append(member.user)
         return cls(
-            dispatchers=by_role[Member.Role.DISPATCHER],
-            supervisors=by_role[Member.Role.SUPERVISOR],
+            dispatchers=by_role[Role.DISPATCHER],
+            supervisors=by_role[Role.SUPERVISOR],
             leaders=leaders,
             parents=dict(Squad.objects.values_list("id", "parent_id")),
         )
@@ -561,7 +544,7 @@ def morning_digest(*, now: datetime | None = None) -> int:
         return 0
     leaders = (
         Member.objects.filter(
-            role__in=[Member.Role.SQUAD_LEADER, Member.Role.INSTRUCTOR],
+            role__in=list(LEADERS),
             is_active=True,
             user__is_active=True,
             squad__isnull=False,
@@ -637,7 +620,7 @@ def overdue_summary(*, now: datetime | None = None) -> int:
     }
     supervisors = (
         Member.objects.filter(
-            role=Member.Role.SUPERVISOR, is_active=True, user__is_active=True
+            role=Role.SUPERVISOR, is_active=True, user__is_active=True
         )
         .select_related("user")
         .order_by("id")

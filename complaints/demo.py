@@ -34,8 +34,8 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
-from complaints.photos import PreparedPhoto, prepare_photo
-from complaints.services import complaint_rate, complaint_submit, complaint_transition
+from citymgmt.photos import PreparedPhoto, prepare_photo
+from complaints.services import ACTION_SERVICES, complaint_rate, complaint_submit
 from squads.models import Area, Member, Squad
 
 SEED = 20261123
@@ -577,7 +577,10 @@ class DemoComplaints:
             )
         crew = self.crew[complaint.squad_id] if complaint.squad_id else {}
         officer = crew.get(Member.Role.OFFICER)
-        kwargs: dict[str, Any] = {"opinion": options.get("opinion", "")}
+        # Disposal records its result instead of an opinion.
+        kwargs: dict[str, Any] = (
+            {} if action == "dispose" else {"opinion": options.get("opinion", "")}
+        )
         by = self.dispatcher
         if action == "dispatch":
             right = plan.community.covering_squad
@@ -599,7 +602,7 @@ class DemoComplaints:
             by = self.supervisor
         elif action == "reject":
             kwargs["opinion"] = REJECTIONS[complaint.category.code]
-        return complaint_transition(complaint=complaint, action=action, by=by, **kwargs)
+        return ACTION_SERVICES[action](complaint=complaint, by=by, **kwargs)
 
     def leader_user(self, crew: dict[str, Member], action: str, options: dict) -> Any:
         leader = crew.get(Member.Role.SQUAD_LEADER)
@@ -618,7 +621,7 @@ class DemoComplaints:
     def disposal(self, complaint: Complaint, options: dict, plan: Plan) -> dict:
         method = options.get("method", Method.SERVICE)
         resolution = options.get("resolution") or self.rng.choice(RESOLUTIONS[method])
-        result: dict[str, Any] = {"method": method, "resolution": resolution}
+        result: dict[str, Any] = {"method": method, "result": resolution}
         if complaint.category.requires_disposal_photos or self.rng.random() < 0.4:
             result["photos_before"] = [self.photo("before", plan)]
             result["photos_after"] = [self.photo("after", plan)]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import selectors
 from complaints.models import Category, RequestType, Satisfaction
-from complaints.photos import prepare_photos
+from citymgmt.photos import prepare_photos
 from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
 
 HONEYPOT = "website"

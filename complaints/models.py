@@ -609,6 +609,32 @@ class Complaint(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class Action(models.TextChoices):
+    """What an event records: a workflow action or another step in a case's life.
+
+    The labels are what staff read on buttons and in the timeline; the
+    per-action rules live in `complaints.workflow.ACTIONS`.
+    """
+
+    SUBMIT = "submit", _("Filed")
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")
+    MERGE = "merge", _("Merge as duplicate")
+    DISPATCH = "dispatch", _("Dispatch")
+    SIGN = "sign", _("Sign for")
+    ASSIGN = "assign", _("Assign an officer")
+    DISPOSE = "dispose", _("Report handling")
+    RETURN = "return", _("Return (not our jurisdiction)")
+    VERIFY = "verify", _("Verify and close")
+    REWORK = "rework", _("Send back for rework")
+    CANCEL = "cancel", _("Cancel")
+    REOPEN = "reopen", _("Reopen (citizen dissatisfied)")
+    RATE = "rate", _("Rated by the citizen")
+    REVEAL_PHONE = "reveal_phone", _("Phone number revealed")
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")
+    EXTENSION_DECIDE = "extension_decide", _("Extension decided")
+
+
 class ComplaintEvent(models.Model):
     """One step in a complaint's life: the audit trail and the citizen's timeline."""
 
@@ -618,7 +644,7 @@ class ComplaintEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    action = models.CharField(_("action"), max_length=24)
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     from_status = models.CharField(
         _("from"), max_length=16, choices=Status.choices, blank=True
     )
@@ -644,6 +670,11 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("events")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["complaint", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=Action.values), name="complaintevent_action_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.action}"

@@ -21,28 +21,22 @@ from complaints.models import (
     ExtensionRequest,
     Status,
 )
-from complaints.workflow import (
+from citymgmt.errors import DomainError, Forbidden, NotAllowed
+from complaints.workflow import TRANSITIONS, ActionSpec
+from squads.models import Area, Member, Squad
+from squads.roles import (
     CITIZEN,
     DESK,
     LEADERS,
-    TRANSITIONS,
-    ActionNotAllowed,
-    PermissionDenied,
-    Transition,
-    WorkflowError,
+    UNIT_ROLES,
+    Role,
+    member_for,
+    role_of,
+    squad_ids_in_scope,
+    squad_subtree_ids,
 )
-from squads.models import Area, Member, Squad
-from squads.selectors import member_for, squad_ids_in_scope, squad_subtree_ids
 
 User = AbstractBaseUser | AnonymousUser
-
-
-def role_of(*, user: User) -> str | None:
-    """The workflow role of a user: superusers act as supervisors."""
-    if getattr(user, "is_superuser", False):
-        return Member.Role.SUPERVISOR
-    member = member_for(user=user)
-    return member.role if member else None
 
 
 def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
@@ -53,12 +47,12 @@ def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
     """
     qs = Complaint.objects.all()
     role = role_of(user=user)
-    if role in (Member.Role.DISPATCHER, Member.Role.SUPERVISOR):
+    if role in DESK:
         return qs
     if role in LEADERS:
         scope = squad_ids_in_scope(user=user) or set()
         return qs.filter(squad_id__in=scope, dispatched_at__isnull=False)
-    if role == Member.Role.OFFICER:
+    if role == Role.OFFICER:
         return qs.filter(assignee__user_id=user.pk)
     return qs.none()
 
@@ -70,38 +64,33 @@ def complaint_list_for(*, user: User) -> QuerySet[Complaint]:
     )
 
 
-def can_take(*, user: User | None, complaint: Complaint, action: str) -> bool:
-    """Whether this user may take this action on this complaint now."""
-    return refusal(user=user, complaint=complaint, action=action) is None
-
-
 def refusal(
     *, user: User | None, complaint: Complaint, action: str
-) -> WorkflowError | None:
+) -> DomainError | None:
     """Why the user may not take the action now (an error to raise), or None."""
-    transition: Transition | None = TRANSITIONS.get(action)
+    transition: ActionSpec | None = TRANSITIONS.get(action)
     if transition is None:
-        return ActionNotAllowed(
+        return NotAllowed(
             _("There is no action called “%(action)s”.") % {"action": action}
         )
     label = str(transition.label)
     role = CITIZEN if user is None else role_of(user=user)
     if role not in transition.roles:
-        return PermissionDenied(
+        return Forbidden(
             _("Your role may not take the action “%(action)s”.") % {"action": label}
         )
-    if role in LEADERS:
-        scope = squad_ids_in_scope(user=user) or set()  # type: ignore[arg-type]
+    if user is not None and role in LEADERS:
+        scope = squad_ids_in_scope(user=user) or set()
         if complaint.squad_id not in scope:
-            return PermissionDenied(_("This case belongs to another unit."))
-    if role == Member.Role.OFFICER:
-        member = member_for(user=user)  # type: ignore[arg-type]
+            return Forbidden(_("This case belongs to another unit."))
+    if user is not None and role == Role.OFFICER:
+        member = member_for(user=user)
         if member is None or complaint.assignee_id != member.pk:
-            return PermissionDenied(
+            return Forbidden(
                 _("Only the officer assigned to this case may report on it.")
             )
     if complaint.status not in transition.sources:
-        return ActionNotAllowed(
+        return NotAllowed(
             _("“%(action)s” is not possible while the case is %(status)s.")
             % {"action": label, "status": complaint.get_status_display()}
         )
@@ -216,9 +205,6 @@ def complaint_for_receipt(*, reference: str) -> Complaint | None:
     )
 
 
-# --- Admin triage (appended) -------------------------------------------------
-
-
 def search_filter(term: str) -> Q:
     """Search that uses an index: a reference or a mobile number matches exactly.
 
@@ -240,7 +226,7 @@ def assignable_members(*, complaint: Complaint) -> QuerySet[Member]:
     return (
         Member.objects.filter(
             is_active=True,
-            role__in=list(Member.UNIT_ROLES),
+            role__in=list(UNIT_ROLES),
             squad_id__in=squad_subtree_ids(squad_id=complaint.squad_id),
         )
         .select_related("squad")
@@ -274,41 +260,37 @@ def timeline_for_staff(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
     return complaint.events.select_related("actor__member").order_by("created_at", "id")
 
 
-def complaint_detail_for(*, user: User, reference: str) -> Complaint | None:
-    """One complaint in the user's scope with what the staff API detail shows."""
-    return complaint_detail(
-        reference=reference, queryset=complaints_visible_to(user=user)
+def _with_detail(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The joins, events and attachments the staff detail shows."""
+    return queryset.select_related(
+        "category", "community", "street", "squad", "assignee", "duplicate_of"
+    ).prefetch_related(
+        Prefetch(
+            "events",
+            queryset=ComplaintEvent.objects.select_related("actor__member").order_by(
+                "created_at", "id"
+            ),
+        ),
+        "attachments",
     )
 
 
-def complaint_detail(
-    *, reference: str, queryset: QuerySet[Complaint] | None = None
-) -> Complaint | None:
-    """One complaint with its joins, events and attachments, whatever the scope.
-
-    Only for showing the result of an action the user was just allowed to
-    take (a return takes the case out of the leader's scope).
-    """
+def complaint_detail_for(*, user: User, reference: str) -> Complaint | None:
+    """One complaint in the user's scope with what the staff API detail shows."""
     return (
-        (Complaint.objects.all() if queryset is None else queryset)
-        .select_related(
-            "category", "community", "street", "squad", "assignee", "duplicate_of"
-        )
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=ComplaintEvent.objects.select_related(
-                    "actor__member"
-                ).order_by("created_at", "id"),
-            ),
-            "attachments",
-        )
+        _with_detail(complaints_visible_to(user=user))
         .filter(reference=reference.strip()[:16])
         .first()
     )
 
 
-# --- Deadlines and extensions (appended) ----------------------------------------
+def complaint_detail_after(*, complaint: Complaint) -> Complaint:
+    """The detail of a case the user has just acted on, found through their scope.
+
+    A return takes the case out of a leader's scope; the answer to the move
+    still shows its result.
+    """
+    return _with_detail(Complaint.objects.filter(pk=complaint.pk)).get()
 
 
 def extension_pending(*, complaint: Complaint) -> ExtensionRequest | None:
@@ -322,18 +304,18 @@ def extension_pending(*, complaint: Complaint) -> ExtensionRequest | None:
     )
 
 
-def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | None:
+def extension_refusal(*, user: User, complaint: Complaint) -> DomainError | None:
     """Why the user may not ask for an extension on this case now, or None."""
     role = role_of(user=user)
     if role not in LEADERS:
-        return PermissionDenied(
+        return Forbidden(
             _("Only the handling unit's leader or instructor may ask for an extension.")
         )
     scope = squad_ids_in_scope(user=user) or set()
     if complaint.squad_id not in scope:
-        return PermissionDenied(_("This case belongs to another unit."))
+        return Forbidden(_("This case belongs to another unit."))
     if complaint.status != Status.PROCESSING:
-        return ActionNotAllowed(
+        return NotAllowed(
             _(
                 "An extension can be asked for only while the case is being "
                 "handled; it is %(status)s."
@@ -343,14 +325,14 @@ def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | No
     if ExtensionRequest.objects.filter(
         complaint=complaint, status=ExtensionRequest.Status.PENDING
     ).exists():
-        return ActionNotAllowed(
+        return NotAllowed(
             _("An extension request for this case is already waiting for a decision.")
         )
     if (
         complaint.dispose_due_at is not None
         and timezone.now() > complaint.dispose_due_at
     ):
-        return ActionNotAllowed(
+        return NotAllowed(
             _(
                 "The disposal deadline has passed: an extension must be asked "
                 "for before it."
@@ -361,14 +343,14 @@ def extension_refusal(*, user: User, complaint: Complaint) -> WorkflowError | No
 
 def extension_decision_refusal(
     *, user: User, extension: ExtensionRequest
-) -> WorkflowError | None:
+) -> DomainError | None:
     """Why the user may not decide on this extension request now, or None."""
     if role_of(user=user) not in DESK:
-        return PermissionDenied(
+        return Forbidden(
             _("Only a dispatcher or a supervisor may decide on an extension.")
         )
     if extension.status != ExtensionRequest.Status.PENDING:
-        return ActionNotAllowed(
+        return NotAllowed(
             _("This extension request has already been decided (%(status)s).")
             % {"status": extension.get_status_display()}
         )

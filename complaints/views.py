@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from citymgmt import ratelimit
+from citymgmt.errors import DomainError
 from complaints import selectors, services
 from complaints.forms import (
     HONEYPOT,
@@ -30,13 +31,10 @@ from complaints.forms import (
 )
 from complaints.models import (
     Complaint,
-    ComplaintEvent,
-    Method,
-    RequestType,
     Satisfaction,
     Status,
 )
-from complaints.workflow import WorkflowError
+from complaints.timeline import public_entries
 from squads import selectors as squad_selectors
 
 SUBMITTED_KEY = "complaints:submitted"
@@ -184,98 +182,6 @@ def done(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_name(complaint: Complaint) -> str:
-    return complaint.squad.name if complaint.squad is not None else ""
-
-
-def _timeline(
-    complaint: Complaint, events: list[ComplaintEvent]
-) -> list[dict[str, Any]]:
-    """Each public event as a sentence for the citizen: no staff names or phones."""
-    entries = []
-    unit = ""
-    for event in events:
-        payload = event.payload or {}
-        details: list[str] = []
-        action = event.action
-        if action == "submit":
-            kind = RequestType(complaint.request_type).label
-            title = _("Your %(kind)s was received.") % {"kind": kind}
-        elif action == "accept":
-            title = _("Accepted and registered by the command centre.")
-        elif action == "reject":
-            title = _("Not accepted.")
-            if event.opinion:
-                details.append(_("Reason: %(reason)s") % {"reason": event.opinion})
-            referral = payload.get("referral_to") or complaint.referral_to
-            if referral:
-                details.append(
-                    _("This matter is handled by %(department)s; please contact them.")
-                    % {"department": referral}
-                )
-        elif action == "merge":
-            title = _("Merged with an earlier case about the same problem.")
-            if payload.get("duplicate_of"):
-                details.append(
-                    _("It is handled together with case %(reference)s.")
-                    % {"reference": payload["duplicate_of"]}
-                )
-        elif action == "dispatch":
-            unit = (payload.get("squad") or {}).get("name") or _unit_name(complaint)
-            title = _("Sent to %(unit)s for handling.") % {"unit": unit}
-        elif action == "sign":
-            title = _("%(unit)s has started handling it.") % {
-                "unit": unit or _unit_name(complaint)
-            }
-        elif action == "dispose":
-            title = _("Handled by %(unit)s.") % {"unit": unit or _unit_name(complaint)}
-            if event.opinion:
-                details.append(_("Result: %(result)s") % {"result": event.opinion})
-            if payload.get("method") in Method.values:
-                details.append(
-                    _("Method: %(method)s")
-                    % {"method": Method(payload["method"]).label}
-                )
-        elif action == "verify":
-            title = _("Checked by the command centre and closed.")
-        elif action == "rework":
-            title = _("Sent back to the unit for more work.")
-        elif action == "reopen":
-            title = _("Reopened at your request and sent back to %(unit)s.") % {
-                "unit": unit or _unit_name(complaint)
-            }
-        elif action == "rate":
-            rating = payload.get("satisfaction")
-            label = Satisfaction(rating).label if rating in Satisfaction.values else ""
-            title = _("Your rating: %(rating)s.") % {"rating": label}
-            if event.opinion:
-                details.append(
-                    _("Your comment: %(comment)s") % {"comment": event.opinion}
-                )
-        elif action == "extension_decide":
-            title = _("The handling time was extended by %(days)d working days.") % {
-                "days": payload.get("working_days", 0)
-            }
-        elif action == "cancel":
-            title = _("Cancelled.")
-            if event.opinion:
-                details.append(_("Reason: %(reason)s") % {"reason": event.opinion})
-        else:
-            title = _("Updated.")
-        entries.append(
-            {
-                "action": action,
-                "at": event.created_at,
-                "title": title,
-                "details": details,
-                "status": Status(event.to_status).label
-                if event.to_status in Status.values
-                else "",
-            }
-        )
-    return entries
-
-
 def _handler(complaint: Complaint) -> str:
     """Who handles the case, as far as the citizen can be told now."""
     if complaint.squad is not None and complaint.dispatched_at is not None:
@@ -310,7 +216,7 @@ def _case_page(
         "complaints/track.html",
         {
             "complaint": complaint,
-            "entries": _timeline(complaint, events),
+            "entries": public_entries(complaint, events),
             "handler": _handler(complaint),
             "rate_form": rate_form,
             "rating_open": rating_open,
@@ -406,7 +312,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                 satisfaction=form.cleaned_data["satisfaction"],
                 comment=form.cleaned_data["comment"],
             )
-        except WorkflowError as exc:
+        except DomainError as exc:
             if exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
             else:
@@ -426,7 +332,9 @@ def _rating_message(complaint: Complaint, *, was_closed: bool) -> str:
         return _(
             "Thank you. We are sorry the result did not satisfy you: the case has "
             "been reopened and sent back to %(unit)s."
-        ) % {"unit": _unit_name(complaint) or _("the command centre")}
+        ) % {
+            "unit": complaint.squad.name if complaint.squad else _("the command centre")
+        }
     if complaint.satisfaction == Satisfaction.DISSATISFIED:
         if complaint.squad is not None:
             return _(

@@ -11,10 +11,11 @@ from django.utils.translation import ngettext
 
 from squads import selectors, services
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
+from squads.roles import squad_ids_in_scope
 
 
 def is_bureau_wide(request: HttpRequest) -> bool:
-    return selectors.squad_ids_in_scope(user=request.user) is None
+    return squad_ids_in_scope(user=request.user) is None
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -232,7 +233,7 @@ class WorkstationAdmin(ScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "community":
-            scope = selectors.squad_ids_in_scope(user=request.user)
+            scope = squad_ids_in_scope(user=request.user)
             qs = Area.objects.filter(level=Area.Level.COMMUNITY)
             kwargs["queryset"] = (
                 qs if scope is None else qs.filter(covering_squad_id__in=scope)

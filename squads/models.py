@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from squads.roles import UNIT_ROLES, Role
 from squads.validators import normalize_phone, validate_mobile, validate_phone
 
 SQUAD_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
@@ -280,15 +281,8 @@ class ServiceItem(models.Model):
 class Member(models.Model):
     """A member of staff with one role, usually in one unit."""
 
-    class Role(models.TextChoices):
-        DISPATCHER = "dispatcher", _("dispatcher")
-        SQUAD_LEADER = "squad_leader", _("squad leader")
-        INSTRUCTOR = "instructor", _("instructor")
-        OFFICER = "officer", _("officer")
-        SUPERVISOR = "supervisor", _("supervisor")
-
-    # Roles bound to one unit; dispatchers and supervisors work bureau-wide.
-    UNIT_ROLES = {Role.SQUAD_LEADER, Role.INSTRUCTOR, Role.OFFICER}
+    Role = Role
+    UNIT_ROLES = UNIT_ROLES
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,10 +1,101 @@
-"""The staff roles as Django groups, and the permissions each one holds.
+"""Roles in one place: who someone is in the workflow and which units they see.
 
-Each migration that adds models whose permissions a role needs calls
-`sync_role_groups` again; permissions that do not exist yet are skipped.
+The role sets (`Role`, `LEADERS`, `DESK`, `BUREAU_WIDE`, `UNIT_ROLES`),
+`role_of` and the unit scope (`squad_ids_in_scope`) live here and nowhere
+else. A superuser acts as a supervisor: `role_of` says so once, and every
+rule that follows (the scope, the workflow, the reminders) reads the role.
+
+The staff roles are also Django groups with the permissions listed in
+`ROLE_PERMISSIONS`. Each migration that adds models whose permissions a role
+needs calls `sync_role_groups` again; permissions that do not exist yet are
+skipped.
 """
 
 from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class Role(models.TextChoices):
+    DISPATCHER = "dispatcher", _("dispatcher")
+    SQUAD_LEADER = "squad_leader", _("squad leader")
+    INSTRUCTOR = "instructor", _("instructor")
+    OFFICER = "officer", _("officer")
+    SUPERVISOR = "supervisor", _("supervisor")
+
+
+# Who acts on a case besides staff: the citizen (a rating) and the system.
+CITIZEN = "citizen"
+SYSTEM = "system"
+# A unit's leaders: the squad leader and the instructor (指导员) who co-leads.
+LEADERS: frozenset[str] = frozenset({Role.SQUAD_LEADER, Role.INSTRUCTOR})
+# The desk: dispatchers accept and dispatch, supervisors oversee everything.
+DESK: frozenset[str] = frozenset({Role.DISPATCHER, Role.SUPERVISOR})
+# Roles that see every unit's rows; the others see their own unit and below.
+BUREAU_WIDE: frozenset[str] = DESK
+# Roles bound to one unit.
+UNIT_ROLES: frozenset[str] = LEADERS | {Role.OFFICER}
+ROLE_LABELS = {**dict(Role.choices), CITIZEN: _("citizen"), SYSTEM: _("system")}
+
+# squads.models takes Role and UNIT_ROLES from above, so the models are
+# imported once those exist, whichever module is imported first.
+from squads import models as squad_models  # noqa: E402
+
+
+def member_for(*, user: User) -> squad_models.Member | None:
+    """The active member record of a user, cached on the user object."""
+    if not user.is_authenticated:
+        return None
+    cached: squad_models.Member | None
+    if hasattr(user, "_citydesk_member"):
+        cached = getattr(user, "_citydesk_member")  # noqa: B009
+    else:
+        cached = (
+            squad_models.Member.objects.select_related("squad")
+            .filter(user_id=user.pk, is_active=True)
+            .first()
+        )
+        setattr(user, "_citydesk_member", cached)  # noqa: B010
+    return cached
+
+
+def role_of(*, user: User | None) -> str | None:
+    """The workflow role of a user; superusers act as supervisors."""
+    if user is None:
+        return None
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Role.SUPERVISOR
+    member = member_for(user=user)
+    return member.role if member else None
+
+
+def squad_subtree_ids(*, squad_id: int) -> set[int]:
+    """A unit and every unit below it (units nest 大队 > 中队 > 分队)."""
+    ids = {squad_id}
+    frontier = {squad_id}
+    while frontier:
+        below = squad_models.Squad.objects.filter(parent_id__in=frontier)
+        frontier = set(below.values_list("id", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def squad_ids_in_scope(*, user: User) -> set[int] | None:
+    """The ids of the units a user may see; None means every unit."""
+    role = role_of(user=user)
+    if role is None:
+        return set()
+    if role in BUREAU_WIDE:
+        return None
+    member = member_for(user=user)
+    if member is None or member.squad_id is None:
+        return set()
+    return squad_subtree_ids(squad_id=member.squad_id)
+
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     "dispatcher": [

@@ -8,53 +8,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from squads.models import Area, ContactCard, Member, Squad, Workstation
+from squads.roles import LEADERS, squad_ids_in_scope
 
 SEARCH_MAX_LENGTH = 50
-
-# Roles that see every unit's rows; the others see their own unit and below.
-BUREAU_WIDE_ROLES = {Member.Role.DISPATCHER, Member.Role.SUPERVISOR}
-
-
-def member_for(*, user: AbstractBaseUser | AnonymousUser) -> Member | None:
-    """The active member record of a user, cached on the user object."""
-    if not user.is_authenticated:
-        return None
-    cached: Member | None
-    if hasattr(user, "_citydesk_member"):
-        cached = getattr(user, "_citydesk_member")  # noqa: B009
-    else:
-        cached = (
-            Member.objects.select_related("squad")
-            .filter(user_id=user.pk, is_active=True)
-            .first()
-        )
-        setattr(user, "_citydesk_member", cached)  # noqa: B010
-    return cached
-
-
-def squad_ids_in_scope(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
-    """The ids of the units a user may see; None means every unit."""
-    if getattr(user, "is_superuser", False):
-        return None
-    member = member_for(user=user)
-    if member is None:
-        return set()
-    if member.role in BUREAU_WIDE_ROLES:
-        return None
-    if member.squad_id is None:
-        return set()
-    return squad_subtree_ids(squad_id=member.squad_id)
-
-
-def squad_subtree_ids(*, squad_id: int) -> set[int]:
-    """A unit and every unit below it (units nest 大队 > 中队 > 分队)."""
-    ids = {squad_id}
-    frontier = {squad_id}
-    while frontier:
-        below = Squad.objects.filter(parent_id__in=frontier)
-        frontier = set(below.values_list("id", flat=True)) - ids
-        ids |= frontier
-    return ids
 
 
 def squads_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Squad]:
@@ -181,7 +137,7 @@ def contact_card_content_for(*, squad: Squad) -> dict[str, Any]:
     """The card as it would be published now: front and back."""
     members = list(
         squad.members.filter(
-            is_active=True, role__in=[Member.Role.SQUAD_LEADER, Member.Role.INSTRUCTOR]
+            is_active=True, role__in=list(LEADERS)
         ).order_by("id")
     )
     leader = next((m for m in members if m.role == Member.Role.SQUAD_LEADER), None)

@@ -1,4 +1,8 @@
-"""The message templates: a code, its subject and text, and the context they need.
+"""The message registry: a code, its subject and text, and the context it needs.
+
+Apps own their templates and register them here (`register`, called when the
+app's messages module is imported by its AppConfig); this module only knows
+how to render one.
 
 Texts are English msgids rendered in the site's language (zh-Hans) when the
 notification is written, so a later catalog change never alters what was
@@ -24,7 +28,7 @@ cases               list of {reference, stage, due_at, unit?} for digests
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,7 +36,6 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 SMS_MAX_CHARS = 70
 
@@ -46,113 +49,23 @@ class Message:
     line: Promise | None = None
     # The free-text key cut short when an SMS would exceed one message.
     shorten: str | None = None
+    # The app's own formatting of context values (a stage code into its
+    # label), applied to the context and to each entry of context["cases"].
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
-STAGES: dict[str, Promise] = {
-    "accept": _("acceptance"),
-    "dispatch": _("dispatch"),
-    "sign": _("signing"),
-    "dispose": _("disposal"),
-    "verify": _("verification"),
-}
+# The registry: each app registers the templates it sends (see `register`).
+MESSAGES: dict[str, Message] = {}
+# The codes of the messages that go to citizens (one SMS each).
+CITIZEN_TEMPLATES: set[str] = set()
 
-MESSAGES: dict[str, Message] = {
-    # Citizens: one SMS each.
-    "complaint_received": Message(
-        subject=_("Complaint %(reference)s received"),
-        body=_(
-            "[CityDesk] Your complaint has been received, reference "
-            "%(reference)s. Track it with the reference and the last 4 digits "
-            "of your phone."
-        ),
-        keys=("reference",),
-    ),
-    "complaint_dispatched": Message(
-        subject=_("Complaint %(reference)s dispatched"),
-        body=_(
-            "[CityDesk] Your complaint %(reference)s has been sent to %(unit)s "
-            "for handling. Track it with the reference and your phone's last 4 "
-            "digits."
-        ),
-        keys=("reference", "unit"),
-        shorten="unit",
-    ),
-    "complaint_disposed": Message(
-        subject=_("Complaint %(reference)s handled"),
-        body=_(
-            "[CityDesk] Your complaint %(reference)s has been handled. Please "
-            "check the result with the reference and your phone's last 4 digits."
-        ),
-        keys=("reference",),
-    ),
-    "complaint_closed": Message(
-        subject=_("Complaint %(reference)s closed"),
-        body=_(
-            "[CityDesk] Your complaint %(reference)s is closed. You are welcome "
-            "to rate our work within %(days)s days using the reference and "
-            "your phone's last 4 digits."
-        ),
-        keys=("reference", "days"),
-    ),
-    "complaint_rejected": Message(
-        subject=_("Complaint %(reference)s not accepted"),
-        body=_(
-            "[CityDesk] Your complaint %(reference)s was not accepted: "
-            "%(reason)s. Details with the reference and your phone's last 4 "
-            "digits."
-        ),
-        keys=("reference", "reason"),
-        shorten="reason",
-    ),
-    "complaint_referred": Message(
-        subject=_("Complaint %(reference)s referred"),
-        body=_(
-            "[CityDesk] Your complaint %(reference)s is outside our remit; "
-            "please contact %(department)s. Details with the reference and "
-            "your phone's last 4 digits."
-        ),
-        keys=("reference", "department"),
-        shorten="department",
-    ),
-    # Staff: the bell, email or SMS.
-    "deadline_reminder": Message(
-        subject=_("Reminder: %(reference)s, %(percent)s%% of the time for %(stage)s"),
-        body=_(
-            "Case %(reference)s: %(percent)s%% of the working time for "
-            "%(stage)s is used; due %(due_at)s."
-        ),
-        keys=("reference", "stage", "percent", "due_at"),
-    ),
-    "deadline_overdue": Message(
-        subject=_("Overdue: %(reference)s, %(stage)s"),
-        body=_("Case %(reference)s is overdue for %(stage)s: it was due %(due_at)s."),
-        keys=("reference", "stage", "due_at"),
-    ),
-    "deadline_escalated": Message(
-        subject=_("Escalated: %(reference)s overdue for %(stage)s"),
-        body=_(
-            "Case %(reference)s has been overdue for %(stage)s since %(due_at)s "
-            "and is escalated to you."
-        ),
-        keys=("reference", "stage", "due_at"),
-    ),
-    "morning_digest": Message(
-        subject=_("Open cases by due time: %(count)s"),
-        body=_("Open cases by due time:\n%(lines)s"),
-        keys=("cases",),
-        line=_("%(reference)s  %(stage)s due %(due_at)s"),
-    ),
-    "overdue_summary": Message(
-        subject=_("Overdue cases: %(count)s"),
-        body=_("Cases past their due time:\n%(lines)s"),
-        keys=("cases",),
-        line=_("%(reference)s  %(unit)s  %(stage)s due %(due_at)s"),
-    ),
-}
 
-CITIZEN_TEMPLATES = frozenset(
-    code for code in MESSAGES if code.startswith("complaint_")
-)
+def register(messages: Mapping[str, Message], *, citizen: bool = False) -> None:
+    """Add an app's templates; registering the same code again replaces it."""
+    for code, message in messages.items():
+        MESSAGES[code] = message
+        if citizen:
+            CITIZEN_TEMPLATES.add(code)
 
 
 class UnknownTemplate(ValueError):
@@ -181,12 +94,12 @@ def _values(context: Mapping[str, Any], message: Message) -> dict[str, Any]:
     if "cases" in values:
         values["cases"] = list(values["cases"] or [])
         values.setdefault("count", len(values["cases"]))
-    return _readable(values)
+    return _readable(values, message)
 
 
-def _readable(values: dict[str, Any]) -> dict[str, Any]:
-    if "stage" in values:
-        values["stage"] = STAGES.get(str(values["stage"]), values["stage"])
+def _readable(values: dict[str, Any], message: Message) -> dict[str, Any]:
+    if message.prepare is not None:
+        values = message.prepare(values)
     if "due_at" in values:
         values["due_at"] = format_due(values["due_at"])
     return values
@@ -197,7 +110,9 @@ def _lines(message: Message, values: Mapping[str, Any]) -> str:
         return ""
     rows = []
     for case in values.get("cases") or []:
-        case_values = _readable({"unit": "", "stage": "", "due_at": "", **case})
+        case_values = _readable(
+            {"unit": "", "stage": "", "due_at": "", **case}, message
+        )
         rows.append(str(message.line) % case_values)
     return "\n".join(rows)
 

@@ -8,7 +8,6 @@ the only way to move a case is an action form that calls the workflow service.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt.errors import DomainError
 from complaints import selectors, services
 from complaints.admin.case_views import CaseViews
 from complaints.admin.changelist import (
@@ -37,8 +37,8 @@ from complaints.admin.display import (
 )
 from complaints.admin.forms import BulkDispatchForm
 from complaints.models import Category, Complaint, DeadlineRule
-from complaints.workflow import LEADERS, WorkflowError
 from squads.admin import ScopedAdmin
+from squads.roles import LEADERS, role_of
 
 
 @admin.register(Category)
@@ -324,7 +324,7 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
 
     def get_ordering(self, request):
         # A unit leader works down the list by the nearest due time.
-        if selectors.role_of(user=request.user) in LEADERS:
+        if role_of(user=request.user) in LEADERS:
             return [F("current_due_at").asc(nulls_last=True), "-submitted_at", "-id"]
         return super().get_ordering(request)
 
@@ -425,24 +425,20 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
             return None
         return cases
 
-    def _move_each(self, request, cases: list[Complaint], **inputs) -> list[str]:
+    def _move_each(
+        self, request, cases: list[Complaint], service, **inputs
+    ) -> list[str]:
         """Apply one action to each case; report every refusal with its reason."""
         done = []
         for complaint in cases:
             try:
-                services.complaint_transition(
-                    complaint=complaint, by=request.user, **inputs
+                service(complaint=complaint, by=request.user, **inputs)
+            except DomainError as err:
+                self.message_user(
+                    request, f"{complaint.reference}: {err.message}", messages.ERROR
                 )
-            except WorkflowError as err:
-                reason = err.message
-            except ValidationError as err:
-                reason = " ".join(err.messages)
             else:
                 done.append(complaint.reference)
-                continue
-            self.message_user(
-                request, f"{complaint.reference}: {reason}", messages.ERROR
-            )
         return done
 
     @admin.action(
@@ -468,7 +464,7 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
                 ),
             )
         squad = form.cleaned_data["squad"]
-        done = self._move_each(request, cases, action="dispatch", squad=squad)
+        done = self._move_each(request, cases, services.complaint_dispatch, squad=squad)
         if done:
             self.message_user(
                 request,
@@ -496,7 +492,9 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
             )
             return None
         original, *others = cases
-        done = self._move_each(request, others, action="merge", duplicate_of=original)
+        done = self._move_each(
+            request, others, services.complaint_merge, duplicate_of=original
+        )
         if done:
             self.message_user(
                 request,

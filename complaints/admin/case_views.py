@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied as AccessDenied
-from django.core.exceptions import ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -21,11 +20,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from citymgmt.errors import DomainError, Forbidden
+from citymgmt.forms import add_domain_error
 from complaints import deadlines, selectors, services
 from complaints.admin.display import (
-    STAGE_LABELS,
     deadline_badge,
     local_time,
+    stage_label,
     status_badge,
     timeline_rows,
 )
@@ -36,7 +37,7 @@ from complaints.admin.forms import (
     FileOnBehalfForm,
 )
 from complaints.models import Attachment, Complaint, Status
-from complaints.workflow import TRANSITIONS, PermissionDenied, WorkflowError
+from complaints.workflow import TRANSITIONS
 
 
 class CaseViews:
@@ -106,6 +107,24 @@ class CaseViews:
             status=403,
         )
 
+    def _attempt(
+        self,
+        request: HttpRequest,
+        complaint: Complaint | None,
+        form: forms.Form,
+        call: Any,
+    ) -> tuple[Any, HttpResponse | None]:
+        """Run a service for a form: (its result, None), or (None, the refusal
+        page) for a role that may not, or (None, None) with the messages on the
+        form, which keeps what was typed."""
+        try:
+            return call(), None
+        except Forbidden as err:
+            return None, self._refused(request, complaint, err.message)
+        except DomainError as err:
+            add_domain_error(form, err)
+            return None, None
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self._case_or_404(request, object_id)
         actions = selectors.actions_for(user=request.user, complaint=complaint)
@@ -160,8 +179,11 @@ class CaseViews:
         )
         if posted and form.is_valid():
             data = form.cleaned_data
-            try:
-                complaint = services.complaint_submit(
+            complaint, refused = self._attempt(
+                request,
+                None,
+                form,
+                lambda: services.complaint_submit(
                     category=data["category"],
                     description=data["description"],
                     address=data["address"],
@@ -174,10 +196,11 @@ class CaseViews:
                     channel=data["channel"],
                     request_type=data["request_type"],
                     by=request.user,
-                )
-            except ValidationError as exc:
-                _add_validation_error(form, exc)
-            else:
+                ),
+            )
+            if refused is not None:
+                return refused
+            if complaint is not None:
                 messages.success(
                     request,
                     gettext("Filed as %(reference)s. Give the caller this number.")
@@ -207,29 +230,28 @@ class CaseViews:
         refused = selectors.refusal(
             user=request.user, complaint=complaint, action=action
         )
-        if isinstance(refused, PermissionDenied):
+        if isinstance(refused, Forbidden):
             return self._refused(request, complaint, refused.message)
         if request.method == "POST":
             form = form_class(
                 request.POST, request.FILES, complaint=complaint, user=request.user
             )
             if form.is_valid():
-                try:
-                    moved = services.complaint_transition(
-                        complaint=complaint,
+                moved, page = self._attempt(
+                    request,
+                    complaint,
+                    form,
+                    lambda: services.complaint_act(
                         action=action,
+                        complaint=complaint,
                         by=request.user,
                         expected_status=form.cleaned_data["expected_status"],
                         **form.service_inputs(),
-                    )
-                except PermissionDenied as err:
-                    return self._refused(request, complaint, err.message)
-                except WorkflowError as err:
-                    field = err.field if err.field in form.fields else None
-                    form.add_error(field, err.message)
-                except ValidationError as exc:
-                    _add_validation_error(form, exc)
-                else:
+                    ),
+                )
+                if page is not None:
+                    return page
+                if moved is not None:
                     messages.success(
                         request,
                         gettext(
@@ -288,7 +310,7 @@ class CaseViews:
             "deadline_due": local_time(complaint.current_due_at)
             if complaint.is_open and complaint.current_due_at
             else "",
-            "deadline_stage": STAGE_LABELS.get(deadlines.current_stage(complaint)),
+            "deadline_stage": stage_label(deadlines.current_stage(complaint)) or None,
             "extension_pending": pending,
             "extension_request_url": reverse(
                 "admin:complaints_complaint_extension_request", args=[complaint.pk]
@@ -334,7 +356,7 @@ class CaseViews:
         complaint = self._case_or_404(request, object_id)
         label = gettext("Ask for an extension")
         refused = selectors.extension_refusal(user=request.user, complaint=complaint)
-        if isinstance(refused, PermissionDenied):
+        if isinstance(refused, Forbidden):
             return self._refused(request, complaint, refused.message)
         if request.method != "POST":
             if refused is not None:
@@ -345,17 +367,17 @@ class CaseViews:
             )
         form = ExtensionRequestForm(request.POST)
         if form.is_valid():
-            try:
-                extension = services.extension_request(
+            extension, page = self._attempt(
+                request,
+                complaint,
+                form,
+                lambda: services.extension_request(
                     complaint=complaint, by=request.user, **form.service_inputs()
-                )
-            except PermissionDenied as err:
-                return self._refused(request, complaint, err.message)
-            except WorkflowError as err:
-                form.add_error(
-                    err.field if err.field in form.fields else None, err.message
-                )
-            else:
+                ),
+            )
+            if page is not None:
+                return page
+            if extension is not None:
                 messages.success(
                     request,
                     gettext(
@@ -389,17 +411,17 @@ class CaseViews:
             return self._refused(request, complaint, refused.message)
         form = ExtensionDecisionForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
-            try:
-                decided = services.extension_decide(
+            decided, page = self._attempt(
+                request,
+                complaint,
+                form,
+                lambda: services.extension_decide(
                     request=pending, by=request.user, **form.service_inputs()
-                )
-            except PermissionDenied as err:
-                return self._refused(request, complaint, err.message)
-            except WorkflowError as err:
-                form.add_error(
-                    err.field if err.field in form.fields else None, err.message
-                )
-            else:
+                ),
+            )
+            if page is not None:
+                return page
+            if decided is not None:
                 if decided.status == decided.Status.APPROVED:
                     text = gettext(
                         "%(reference)s: extension approved; dispose by %(time)s."
@@ -426,7 +448,7 @@ class CaseViews:
             phone = services.complaint_reveal_phone(
                 complaint=complaint, by=request.user
             )
-        except PermissionDenied as err:
+        except Forbidden as err:
             return self._refused(request, complaint, err.message)
         return TemplateResponse(
             request,
@@ -467,11 +489,3 @@ class CaseViews:
         )
         response["Cache-Control"] = "private, max-age=3600"
         return response
-
-
-def _add_validation_error(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

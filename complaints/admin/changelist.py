@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category
 from squads.models import Area, Squad
-from squads.selectors import squad_ids_in_scope
+from squads.roles import squad_ids_in_scope
 
 
 def scope_of(request: HttpRequest) -> set[int] | None:

@@ -13,9 +13,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints import deadlines, selectors
-from complaints.models import Channel, Complaint, Method, Satisfaction
-from complaints.workflow import CITIZEN, DESK, SYSTEM, TRANSITIONS
-from squads.models import Member
+from complaints.models import Channel, Complaint, Method, Satisfaction, Stage
+from squads.roles import DESK, ROLE_LABELS, role_of
 
 # Bulk actions touch at most this many cases at once (select-across on a
 # million rows must not become a million transitions in one request).
@@ -26,22 +25,10 @@ STAFF_CHANNELS = [
     Channel.WALK_IN,
     Channel.PATROL,
 ]
-EVENT_LABELS = {
-    "submit": _("Filed"),
-    "rate": _("Rated by the citizen"),
-    "reveal_phone": _("Phone number revealed"),
-    "extension_request": _("Extension requested"),
-    "extension_decide": _("Extension decided"),
-}
-ROLE_LABELS = {
-    **dict(Member.Role.choices),
-    CITIZEN: _("citizen"),
-    SYSTEM: _("system"),
-}
 
 
 def is_desk(request: HttpRequest) -> bool:
-    return selectors.role_of(user=request.user) in DESK
+    return role_of(user=request.user) in DESK
 
 
 def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
@@ -64,7 +51,7 @@ def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
             {
                 "at": event.created_at,
                 "action": event.action,
-                "label": action_label(event.action),
+                "label": event.get_action_display(),
                 "status": change,
                 "actor": actor,
                 "role": ROLE_LABELS.get(event.role, event.role),
@@ -74,12 +61,6 @@ def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def action_label(action: str) -> Any:
-    if action in TRANSITIONS:
-        return TRANSITIONS[action].label
-    return EVENT_LABELS.get(action, action)
 
 
 def describe_payload(payload: dict[str, Any]) -> str:
@@ -197,7 +178,7 @@ def deadline_badge(complaint: Complaint, *, now: datetime | None = None) -> str:
         state.state.replace("_", "-"),
         gettext("%(stage)s due %(time)s")
         % {
-            "stage": STAGE_LABELS.get(stage, stage),
+            "stage": stage_label(stage),
             "time": local_time(complaint.current_due_at),
         },
         DEADLINE_STATES[state.state],
@@ -205,10 +186,6 @@ def deadline_badge(complaint: Complaint, *, now: datetime | None = None) -> str:
     )
 
 
-STAGE_LABELS: dict[str | None, Any] = {
-    "accept": _("acceptance"),
-    "dispatch": _("dispatch"),
-    "sign": _("signing"),
-    "dispose": _("disposal"),
-    "verify": _("verification"),
-}
+def stage_label(stage: str | None) -> str:
+    """A clocked stage's name (处置), or nothing for a case that has none."""
+    return str(Stage(stage).label) if stage in Stage.values else ""

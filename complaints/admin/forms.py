@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt.photos import prepare_photos
 from complaints import selectors
 from complaints.admin.display import STAFF_CHANNELS
 from complaints.models import Category, Channel, Complaint, Method, RequestType
-from complaints.photos import prepare_photos
 from squads.models import Area, Member, Squad
 from squads.selectors import squads_visible_to
 from squads.validators import validate_mobile
@@ -206,6 +206,11 @@ class DisposeForm(CaseActionForm):
     )
     photos_before = PhotosField(label=_("Photos before handling"))
     photos_after = PhotosField(label=_("Photos after handling"))
+
+    def service_inputs(self) -> dict[str, Any]:
+        inputs = super().service_inputs()
+        inputs["result"] = inputs.pop("resolution", "")
+        return inputs
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,8 +14,8 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from citymgmt import ratelimit
-from complaints import selectors
-from complaints.photos import prepare_photos
+from citymgmt.photos import prepare_photos
+from squads.roles import role_of
 
 
 class RateLimitThrottle(BaseThrottle):
@@ -56,9 +56,7 @@ class IsStaffMember(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
-        return bool(
-            user and user.is_authenticated and selectors.role_of(user=user) is not None
-        )
+        return bool(user and user.is_authenticated and role_of(user=user) is not None)
 
 
 STAFF_PERMISSIONS = [IsAuthenticated, IsStaffMember]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,6 +56,7 @@ from complaints.models import (
 )
 from complaints.workflow import STAFF_ACTIONS
 from squads.models import Member, Squad
+from squads.selectors import squads_visible_to
 
 
 class ComplaintCursorPagination(CursorPagination):
@@ -334,7 +337,7 @@ class ComplaintActionApi(APIView):
         )
         squad = serializers.SlugRelatedField(
             slug_field="code",
-            queryset=Squad.objects.filter(is_active=True),
+            queryset=Squad.objects.none(),  # the user's scope, set in __init__
             required=False,
             allow_null=True,
             help_text="dispatch: the unit's code.",
@@ -345,7 +348,7 @@ class ComplaintActionApi(APIView):
             },
         )
         assignee = serializers.PrimaryKeyRelatedField(
-            queryset=Member.objects.filter(is_active=True).select_related("user"),
+            queryset=Member.objects.none(),  # the case's unit, set in __init__
             required=False,
             allow_null=True,
             help_text="assign: the member's id.",
@@ -376,6 +379,7 @@ class ComplaintActionApi(APIView):
             help_text="dispose: the 721 method.",
         )
         resolution = serializers.CharField(
+            source="result",
             required=False,
             allow_blank=True,
             default="",
@@ -404,6 +408,19 @@ class ComplaintActionApi(APIView):
 
         class Meta:
             ref_name = "ComplaintAction"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            complaint = self.context.get("complaint")
+            user = self.context.get("user")
+            if user is not None:
+                self.fields["squad"].queryset = squads_visible_to(user=user).filter(
+                    is_active=True
+                )
+            if complaint is not None:
+                self.fields["assignee"].queryset = selectors.assignable_members(
+                    complaint=complaint
+                )
 
         def validate_photos_before(self, value: list) -> list:
             return prepare(value)
@@ -441,19 +458,24 @@ class ComplaintActionApi(APIView):
             raise NotFound(
                 _("There is no action called “%(action)s”.") % {"action": action}
             )
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(
+            data=request.data, context={"complaint": complaint, "user": request.user}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        services.complaint_transition(
-            complaint=complaint,
+        data["duplicate_of"] = self._original(request, data.pop("duplicate_of"))
+        # One serializer for every action: each service takes its own inputs.
+        wanted = services.action_inputs(action)
+        moved = services.complaint_act(
             action=action,
+            complaint=complaint,
             by=request.user,
-            duplicate_of=self._original(request, data.pop("duplicate_of")),
-            **data,
+            expected_status=data.get("expected_status"),
+            **{name: value for name, value in data.items() if name in wanted},
         )
         # A return takes the case out of a leader's scope: show the result of
         # what they were just allowed to do all the same.
-        return _detail(request, selectors.complaint_detail(reference=reference))
+        return _detail(request, selectors.complaint_detail_after(complaint=moved))
 
     def _original(self, request: Request, reference: str) -> Complaint | None:
         reference = normalize_reference(reference)

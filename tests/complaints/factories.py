@@ -7,9 +7,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from citymgmt.photos import PreparedPhoto, prepare_photo
 from complaints.models import Category, Complaint
-from complaints.photos import PreparedPhoto, prepare_photo
-from complaints.services import complaint_submit, complaint_transition
+from complaints.services import complaint_act, complaint_submit
 from complaints.workflow import TRANSITIONS
 
 GPS_IFD = 0x8825
@@ -60,7 +60,7 @@ WALK = [
     (
         "dispose",
         "squad_leader",
-        {"method": "service", "resolution": "已引导摊贩进入便民市场经营。"},
+        {"method": "service", "result": "已引导摊贩进入便民市场经营。"},
     ),
     ("verify", "dispatcher", {}),
 ]
@@ -86,7 +86,7 @@ def walk_to(complaint: Complaint, status: str, users: dict) -> Complaint:
                 "photos_before": [photo("gray")],
                 "photos_after": [photo("green")],
             }
-        complaint = complaint_transition(
+        complaint = complaint_act(
             complaint=complaint, action=action, by=users[who], **inputs
         )
     assert complaint.status == status

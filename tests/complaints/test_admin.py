@@ -21,7 +21,7 @@ from complaints.models import (
     ComplaintEvent,
     Status,
 )
-from complaints.services import complaint_transition
+from complaints.services import complaint_act
 from squads.models import Member
 from tests.complaints.factories import jpeg_bytes, photo, submit, upload, walk_to
 from tests.squads.factories import make_member
@@ -119,7 +119,7 @@ def test_leader_cannot_post_actions_or_reveal_on_another_units_case(
 
 def test_officer_sees_only_cases_assigned_to_them(client_for, tree, users):
     mine = walk_to(submit(tree), "processing", users)
-    complaint_transition(
+    complaint_act(
         complaint=mine,
         action="assign",
         by=users["squad_leader"],

@@ -16,6 +16,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from citymgmt import ratelimit
+from citymgmt.errors import Conflict, DomainError, Forbidden
 from citymgmt.exceptions import exception_handler
 from complaints import services
 from complaints.models import (
@@ -25,12 +26,7 @@ from complaints.models import (
     Complaint,
     Status,
 )
-from complaints.workflow import (
-    TRANSITIONS,
-    Conflict,
-    PermissionDenied,
-    WorkflowError,
-)
+from complaints.workflow import TRANSITIONS
 from squads.models import Member
 
 LIST = "/api/v1/complaints/"
@@ -108,7 +104,7 @@ def walk_to(complaint: Complaint, status: str, *, by, officer=None) -> Complaint
         ("dispatch", {}),
         ("assign", {"assignee": officer}),
         ("sign", {}),
-        ("dispose", {"method": "service", "resolution": "已引导摊贩入市经营。"}),
+        ("dispose", {"method": "service", "result": "已引导摊贩入市经营。"}),
         ("verify", {}),
     ]
     for action, inputs in steps:
@@ -119,7 +115,7 @@ def walk_to(complaint: Complaint, status: str, *, by, officer=None) -> Complaint
             break
         if action == "dispose" and complaint.category.requires_disposal_photos:
             raise AssertionError("walk_to disposes without photos")
-        complaint = services.complaint_transition(
+        complaint = services.complaint_act(
             complaint=complaint, action=action, by=by, **inputs
         )
     assert complaint.status == status
@@ -366,7 +362,7 @@ def test_tracking_shows_the_public_timeline_without_staff_or_phone(
 
 def test_a_rejection_shows_its_reason_and_referral(tree, citizen, dispatcher):
     complaint = submit(tree, code="10901")
-    services.complaint_transition(
+    services.complaint_act(
         complaint=complaint,
         action="reject",
         by=dispatcher,
@@ -657,12 +653,8 @@ def test_the_list_query_count_does_not_grow_with_the_page(
             phone=f"1390000{n:04d}",
             community=tree.community_a1 if n % 2 else tree.community_a,
         )
-        services.complaint_transition(
-            complaint=complaint, action="accept", by=supervisor
-        )
-        services.complaint_transition(
-            complaint=complaint, action="dispatch", by=supervisor
-        )
+        services.complaint_act(complaint=complaint, action="accept", by=supervisor)
+        services.complaint_act(complaint=complaint, action="dispatch", by=supervisor)
     client = client_for(squad_leader)
 
     # session, user, member, two to walk the unit tree, the page
@@ -901,7 +893,7 @@ def test_actions_that_need_a_reason_refuse_without_one(
 
 def test_a_stale_status_is_a_conflict(tree, client_for, supervisor, dispatcher):
     complaint = submit(tree)
-    services.complaint_transition(complaint=complaint, action="accept", by=supervisor)
+    services.complaint_act(complaint=complaint, action="accept", by=supervisor)
 
     response = post_json(
         client_for(dispatcher),
@@ -1074,10 +1066,8 @@ def test_the_schema_documents_the_complaint_operations(db, citizen):
 
 
 def test_workflow_errors_keep_their_status_and_field():
-    field = exception_handler(
-        WorkflowError("Choose the officer.", field="assignee"), {}
-    )
-    forbidden = exception_handler(PermissionDenied("Not your role."), {})
+    field = exception_handler(DomainError("Choose the officer.", field="assignee"), {})
+    forbidden = exception_handler(Forbidden("Not your role."), {})
     conflict = exception_handler(Conflict("Someone was first."), {})
     invalid = exception_handler(
         DjangoValidationError({"phone": ["Bad phone."], "__all__": ["Whole form."]}),

@@ -9,10 +9,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
+from citymgmt.errors import DomainError
 from citymgmt.notifications.models import Notification
 from complaints.models import Complaint
-from complaints.services import complaint_transition
-from complaints.workflow import WorkflowError
+from complaints.services import complaint_act
 from tests.citymgmt.test_celery import project_app
 from tests.complaints import clock
 from tests.complaints.factories import submit, walk_to
@@ -76,7 +76,7 @@ def test_the_citizen_hears_of_dispatch_disposal_and_closing_and_nothing_else(
 
 def test_a_rejection_gives_the_reason(tree, users):
     complaint = submit(tree)
-    complaint_transition(
+    complaint_act(
         complaint=complaint,
         action="reject",
         by=users["dispatcher"],
@@ -90,7 +90,7 @@ def test_a_rejection_gives_the_reason(tree, users):
 
 def test_a_case_for_another_department_is_referred_not_just_rejected(tree, users):
     complaint = submit(tree)
-    complaint_transition(
+    complaint_act(
         complaint=complaint,
         action="reject",
         by=users["dispatcher"],
@@ -111,14 +111,14 @@ def test_an_anonymous_citizen_who_left_a_phone_still_gets_the_sms(tree):
 
 def test_a_refused_move_sends_nothing(tree, users):
     complaint = walk_to(submit(tree), "processing", users)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(DomainError):
         # 占道经营 needs before and after photos.
-        complaint_transition(
+        complaint_act(
             complaint=complaint,
             action="dispose",
             by=users["squad_leader"],
             method="service",
-            resolution="已劝离。",
+            result="已劝离。",
         )
     assert not sms("complaint_disposed").exists()
     assert Complaint.objects.get(pk=complaint.pk).status == "processing"

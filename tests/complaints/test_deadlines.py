@@ -12,7 +12,7 @@ from django.utils import translation
 
 from complaints import deadlines
 from complaints.models import Category, Complaint, DeadlineRule, Stage, Status
-from complaints.services import complaint_transition
+from complaints.services import complaint_act
 from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import photo, submit
@@ -42,7 +42,7 @@ def fresh(complaint: Complaint) -> Complaint:
 
 def move(complaint, action, by, when, **inputs) -> Complaint:
     with frozen(when):
-        return complaint_transition(complaint=complaint, action=action, by=by, **inputs)
+        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 # --- Due times across the 2026 Spring Festival -------------------------------------
@@ -106,7 +106,7 @@ def test_each_stage_is_due_from_the_moment_the_rule_says(tree, calendar_2026, us
         users["squad_leader"],
         at(3, 3, 15, 0),
         method="service",
-        resolution="已劝导商户关闭外放音响。",
+        result="已劝导商户关闭外放音响。",
     )
     complaint = fresh(complaint)
     # Verification within 8 working hours of disposal: 2.5 h on Tuesday,
@@ -153,7 +153,7 @@ def test_rework_starts_a_new_disposal_clock_and_return_a_new_dispatch_clock(
         users["squad_leader"],
         at(3, 3, 9, 0),
         method="service",
-        resolution="已劝导商户关闭外放音响。",
+        result="已劝导商户关闭外放音响。",
     )
     complaint = move(
         complaint,
@@ -534,7 +534,7 @@ def test_dispose_needs_photos_for_this_category_so_helpers_bring_them(
         users["squad_leader"],
         at(3, 3, 9, 0),
         method="service",
-        resolution="已引导摊贩进入便民市场经营。",
+        result="已引导摊贩进入便民市场经营。",
         photos_before=[photo("gray")],
         photos_after=[photo("green")],
     )
@@ -677,7 +677,7 @@ def test_a_leaders_list_is_sorted_by_the_nearest_due_time(
         users["squad_leader"],
         at(3, 2, 8, 50),
         method="service",
-        resolution="已劝导。",
+        result="已劝导。",
     )
     move(finished, "verify", users["dispatcher"], at(3, 2, 8, 55))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints.models import Complaint, ComplaintEvent, ExtensionRequest, Status
 from complaints.services import (
-    complaint_transition,
+    complaint_act,
     extension_decide,
     extension_request,
 )
-from complaints.workflow import ActionNotAllowed, PermissionDenied, WorkflowError
 from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import submit
@@ -45,7 +45,7 @@ def fresh(complaint: Complaint) -> Complaint:
 
 def move(complaint, action, by, when, **inputs) -> Complaint:
     with frozen(when):
-        return complaint_transition(complaint=complaint, action=action, by=by, **inputs)
+        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def ask(complaint, by, when=None, **inputs) -> ExtensionRequest:
 
 
 def refusal(call) -> str:
-    with translation.override("en"), pytest.raises(WorkflowError) as caught:
+    with translation.override("en"), pytest.raises(DomainError) as caught:
         call()
     return caught.value
 
@@ -148,7 +148,7 @@ def test_a_refusal_needs_a_note_and_leaves_the_deadline(handled, users):
 
 def test_an_officer_cannot_ask_for_an_extension(handled, users):
     error = refusal(lambda: ask(handled, users["officer"]))
-    assert isinstance(error, PermissionDenied)
+    assert isinstance(error, Forbidden)
     assert error.message == (
         "Only the handling unit's leader or instructor may ask for an extension."
     )
@@ -156,7 +156,7 @@ def test_an_officer_cannot_ask_for_an_extension(handled, users):
 
 def test_another_units_leader_cannot_ask(handled, users):
     error = refusal(lambda: ask(handled, users["other_squad_leader"]))
-    assert isinstance(error, PermissionDenied)
+    assert isinstance(error, Forbidden)
     assert error.message == "This case belongs to another unit."
 
 
@@ -167,7 +167,7 @@ def test_a_leader_cannot_decide(handled, users):
             request=pending, by=users["squad_leader"], approve=True
         )
     )
-    assert isinstance(error, PermissionDenied)
+    assert isinstance(error, Forbidden)
     assert error.message == (
         "Only a dispatcher or a supervisor may decide on an extension."
     )
@@ -177,7 +177,7 @@ def test_a_leader_cannot_decide(handled, users):
 def test_one_request_at_a_time_and_one_decision_each(handled, users):
     pending = ask(handled, users["squad_leader"])
     error = refusal(lambda: ask(handled, users["instructor"]))
-    assert isinstance(error, ActionNotAllowed)
+    assert isinstance(error, NotAllowed)
     assert error.message == (
         "An extension request for this case is already waiting for a decision."
     )
@@ -220,7 +220,7 @@ def test_only_a_case_being_handled_can_be_extended(tree, calendar_2026, users):
     complaint = move(complaint, "accept", users["dispatcher"], at(3, 2, 9, 10))
     complaint = move(complaint, "dispatch", users["dispatcher"], at(3, 2, 9, 20))
     error = refusal(lambda: ask(complaint, users["squad_leader"], at(3, 2, 10, 0)))
-    assert isinstance(error, ActionNotAllowed)
+    assert isinstance(error, NotAllowed)
     assert error.message == (
         "An extension can be asked for only while the case is being handled; "
         "it is dispatched."
@@ -249,7 +249,7 @@ def test_a_pending_request_lapses_when_the_case_leaves_handling(handled, users):
     error = refusal(
         lambda: extension_decide(request=pending, by=users["dispatcher"], approve=True)
     )
-    assert isinstance(error, ActionNotAllowed)
+    assert isinstance(error, NotAllowed)
 
 
 # --- Admin ---------------------------------------------------------------------------

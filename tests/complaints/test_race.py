@@ -16,9 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
+from citymgmt.errors import Conflict, NotAllowed
 from complaints import services
 from complaints.models import Category, Complaint, ComplaintEvent, Status
-from complaints.workflow import ActionNotAllowed, Conflict
 from tests.squads.factories import make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_two_dispatchers_accepting_at_once_one_wins_the_other_is_told(
     users = [dispatcher, second_dispatcher()]
 
     def accept(i: int) -> Complaint:
-        return services.complaint_transition(
+        return services.complaint_act(
             complaint=Complaint.objects.get(pk=complaint.pk),
             action="accept",
             by=users[i],
@@ -88,7 +88,7 @@ def test_two_dispatchers_accepting_at_once_one_wins_the_other_is_told(
     losers = [o for o in outcomes if not isinstance(o, Complaint)]
     assert len(winners) == 1, outcomes
     assert len(losers) == 1
-    assert isinstance(losers[0], Conflict | ActionNotAllowed), losers
+    assert isinstance(losers[0], Conflict | NotAllowed), losers
     assert losers[0].status_code in (400, 409)
     assert "registered" in losers[0].message
     complaint.refresh_from_db()
@@ -105,7 +105,7 @@ def test_without_an_expected_status_the_second_is_refused_by_the_table(
     users = [dispatcher, second_dispatcher()]
 
     def accept(i: int) -> Complaint:
-        return services.complaint_transition(
+        return services.complaint_act(
             complaint=Complaint.objects.get(pk=complaint.pk),
             action="accept",
             by=users[i],
@@ -115,7 +115,7 @@ def test_without_an_expected_status_the_second_is_refused_by_the_table(
 
     assert sum(isinstance(o, Complaint) for o in outcomes) == 1, outcomes
     (refused,) = [o for o in outcomes if not isinstance(o, Complaint)]
-    assert isinstance(refused, Conflict | ActionNotAllowed), refused
+    assert isinstance(refused, Conflict | NotAllowed), refused
     assert (
         ComplaintEvent.objects.filter(complaint=complaint, action="accept").count() == 1
     )

@@ -22,7 +22,7 @@ import complaints.tasks  # noqa: F401 - registers the tasks
 from citymgmt.notifications.models import Notification
 from complaints import deadlines
 from complaints.models import Complaint, Reminder, Status
-from complaints.services import complaint_transition
+from complaints.services import complaint_act
 from squads.models import Member
 from tests.citymgmt.test_celery import project_app
 from tests.complaints import clock
@@ -52,7 +52,7 @@ def fresh(complaint: Complaint) -> Complaint:
 
 def move(complaint, action, by, when, **inputs) -> Complaint:
     with frozen(when):
-        return complaint_transition(complaint=complaint, action=action, by=by, **inputs)
+        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 def in_processing(tree, users, *, community=None) -> Complaint:

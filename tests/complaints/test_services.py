@@ -6,25 +6,19 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import override
 
+from citymgmt.errors import Conflict, DomainError, Forbidden, NotAllowed
 from complaints.models import Attachment, Complaint, ComplaintEvent, Status
 from complaints.selectors import actions_for, duplicate_candidates, mask_phone
 from complaints.services import (
+    complaint_act,
     complaint_rate,
     complaint_reveal_phone,
-    complaint_transition,
     reference_next,
 )
-from complaints.workflow import (
-    TRANSITIONS,
-    ActionNotAllowed,
-    Conflict,
-    PermissionDenied,
-    WorkflowError,
-)
+from complaints.workflow import TRANSITIONS
 from tests.complaints.factories import photo, submit, walk_to
 
 
@@ -71,13 +65,11 @@ def test_reference_day_follows_shanghai_time(db):
 def test_without_a_community_the_dispatcher_chooses_the_unit(tree, dispatcher):
     complaint = submit(tree, community=None, street=tree.street)
     assert complaint.squad is None
-    complaint = complaint_transition(
-        complaint=complaint, action="accept", by=dispatcher
-    )
-    with pytest.raises(WorkflowError) as refused:
-        complaint_transition(complaint=complaint, action="dispatch", by=dispatcher)
+    complaint = complaint_act(complaint=complaint, action="accept", by=dispatcher)
+    with pytest.raises(DomainError) as refused:
+        complaint_act(complaint=complaint, action="dispatch", by=dispatcher)
     assert refused.value.field == "squad"
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint, action="dispatch", by=dispatcher, squad=tree.unit_b
     )
     assert (complaint.status, complaint.squad) == ("dispatched", tree.unit_b)
@@ -111,8 +103,8 @@ def test_actions_that_need_a_reason_refuse_without_one(tree, users, action):
         action, "registered"
     )
     complaint = walk_to(submit(tree), status, users)
-    with pytest.raises(WorkflowError) as refused:
-        complaint_transition(
+    with pytest.raises(DomainError) as refused:
+        complaint_act(
             complaint=complaint, action=action, by=users["supervisor"], opinion="  "
         )
     assert refused.value.field == "opinion"
@@ -123,24 +115,24 @@ def test_dispose_requires_the_721_method_a_result_and_photos(tree, users):
     complaint = walk_to(submit(tree), "processing", users)
     leader = users["squad_leader"]
     with override("en"):
-        with pytest.raises(WorkflowError, match="721"):
-            complaint_transition(
+        with pytest.raises(DomainError, match="721"):
+            complaint_act(
                 complaint=complaint,
                 action="dispose",
                 by=leader,
-                resolution="已处理完毕",
+                result="已处理完毕",
             )
-        with pytest.raises(WorkflowError, match="Describe what was done"):
-            complaint_transition(
+        with pytest.raises(DomainError, match="Describe what was done"):
+            complaint_act(
                 complaint=complaint, action="dispose", by=leader, method="service"
             )
-        with pytest.raises(WorkflowError, match="before and one from after"):
-            complaint_transition(
+        with pytest.raises(DomainError, match="before and one from after"):
+            complaint_act(
                 complaint=complaint,
                 action="dispose",
                 by=leader,
                 method="service",
-                resolution="已引导入市",
+                result="已引导入市",
                 photos_before=[photo()],
             )
     assert Complaint.objects.get(pk=complaint.pk).status == "processing"
@@ -148,12 +140,12 @@ def test_dispose_requires_the_721_method_a_result_and_photos(tree, users):
 
 def test_dispose_without_photos_is_fine_where_the_category_does_not_ask(tree, users):
     complaint = walk_to(submit(tree, code="06028"), "processing", users)  # noise
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint,
         action="dispose",
         by=users["squad_leader"],
         method="management",
-        resolution="已责令商户降低音量。",
+        result="已责令商户降低音量。",
     )
     assert complaint.status == "disposed"
     assert complaint.method == "management"
@@ -161,18 +153,16 @@ def test_dispose_without_photos_is_fine_where_the_category_does_not_ask(tree, us
 
 def test_an_officer_disposes_only_cases_assigned_to_them(tree, users, officer):
     complaint = walk_to(submit(tree, code="06028"), "processing", users)
-    inputs = {"method": "service", "resolution": "已劝导。"}
-    with pytest.raises(PermissionDenied):
-        complaint_transition(
-            complaint=complaint, action="dispose", by=officer, **inputs
-        )
-    complaint = complaint_transition(
+    inputs = {"method": "service", "result": "已劝导。"}
+    with pytest.raises(Forbidden):
+        complaint_act(complaint=complaint, action="dispose", by=officer, **inputs)
+    complaint = complaint_act(
         complaint=complaint,
         action="assign",
         by=users["squad_leader"],
         assignee=officer.member,
     )
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint, action="dispose", by=officer, **inputs
     )
     assert complaint.status == "disposed"
@@ -180,8 +170,8 @@ def test_an_officer_disposes_only_cases_assigned_to_them(tree, users, officer):
 
 def test_another_units_leader_is_refused_and_nothing_changes(tree, users):
     complaint = walk_to(submit(tree), "dispatched", users)
-    with pytest.raises(PermissionDenied):
-        complaint_transition(
+    with pytest.raises(Forbidden):
+        complaint_act(
             complaint=complaint, action="sign", by=users["other_squad_leader"]
         )
     assert Complaint.objects.get(pk=complaint.pk).status == "dispatched"
@@ -190,17 +180,15 @@ def test_another_units_leader_is_refused_and_nothing_changes(tree, users):
 
 def test_an_action_from_the_wrong_state_is_refused_with_the_reason(tree, users):
     complaint = submit(tree)
-    with override("en"), pytest.raises(ActionNotAllowed, match="not possible while"):
-        complaint_transition(
-            complaint=complaint, action="verify", by=users["dispatcher"]
-        )
+    with override("en"), pytest.raises(NotAllowed, match="not possible while"):
+        complaint_act(complaint=complaint, action="verify", by=users["dispatcher"])
 
 
 def test_a_stale_form_gets_a_conflict(tree, users):
     complaint = submit(tree)
-    complaint_transition(complaint=complaint, action="accept", by=users["dispatcher"])
+    complaint_act(complaint=complaint, action="accept", by=users["dispatcher"])
     with pytest.raises(Conflict):
-        complaint_transition(
+        complaint_act(
             complaint=complaint,
             action="accept",
             by=users["supervisor"],
@@ -211,7 +199,7 @@ def test_a_stale_form_gets_a_conflict(tree, users):
 
 def test_return_sends_the_case_back_to_the_desk_without_a_unit(tree, users):
     complaint = walk_to(submit(tree), "processing", users)
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint,
         action="return",
         by=users["squad_leader"],
@@ -229,23 +217,23 @@ def test_return_sends_the_case_back_to_the_desk_without_a_unit(tree, users):
 
 def test_rework_counts_and_needs_new_evidence(tree, users):
     complaint = walk_to(submit(tree), "disposed", users)
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint, action="rework", by=users["dispatcher"], opinion="摊贩仍在"
     )
     assert (complaint.status, complaint.rework_count) == ("processing", 1)
-    with pytest.raises(WorkflowError):
-        complaint_transition(
+    with pytest.raises(DomainError):
+        complaint_act(
             complaint=complaint,
             action="dispose",
             by=users["squad_leader"],
             method="service",
-            resolution="再次劝导",
+            result="再次劝导",
         )
 
 
 def test_reject_refers_to_the_department_that_owns_the_matter(tree, users):
     complaint = submit(tree, code="10901")
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint,
         action="reject",
         by=users["dispatcher"],
@@ -259,12 +247,12 @@ def test_reject_refers_to_the_department_that_owns_the_matter(tree, users):
 def test_merge_points_to_the_original_and_the_hint_lists_it(tree, users):
     first, second = submit(tree), submit(tree)
     assert list(duplicate_candidates(complaint=second)) == [first]
-    merged = complaint_transition(
+    merged = complaint_act(
         complaint=second, action="merge", by=users["dispatcher"], duplicate_of=first
     )
     assert (merged.status, merged.duplicate_of) == ("duplicate", first)
     third = submit(tree)
-    merged = complaint_transition(
+    merged = complaint_act(
         complaint=third, action="merge", by=users["dispatcher"], duplicate_of=second
     )
     assert merged.duplicate_of == first  # chains collapse onto the original
@@ -281,11 +269,11 @@ def test_duplicate_hint_ignores_other_categories_and_old_cases(tree):
 
 def test_only_a_supervisor_cancels(tree, users):
     complaint = submit(tree)
-    with pytest.raises(PermissionDenied):
-        complaint_transition(
+    with pytest.raises(Forbidden):
+        complaint_act(
             complaint=complaint, action="cancel", by=users["dispatcher"], opinion="误报"
         )
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint, action="cancel", by=users["supervisor"], opinion="误报"
     )
     assert complaint.status == "cancelled"
@@ -310,13 +298,13 @@ def test_dissatisfied_reopens_once_to_the_same_unit(tree, users):
 def test_rating_is_refused_after_the_window_and_twice(tree, users, settings):
     complaint = walk_to(submit(tree), "closed", users)
     complaint = complaint_rate(complaint=complaint, satisfaction="satisfied")
-    with pytest.raises(ActionNotAllowed):
+    with pytest.raises(NotAllowed):
         complaint_rate(complaint=complaint, satisfaction="basically")
     late = walk_to(submit(tree), "closed", users)
     Complaint.objects.filter(pk=late.pk).update(
         closed_at=timezone.now() - timedelta(days=settings.COMPLAINT_RATING_DAYS + 1)
     )
-    with pytest.raises(ActionNotAllowed):
+    with pytest.raises(NotAllowed):
         complaint_rate(complaint=late, satisfaction="satisfied")
 
 
@@ -328,7 +316,7 @@ def test_revealing_a_phone_is_logged_and_needs_the_permission(tree, users):
     )
     event = complaint.events.get(action="reveal_phone")
     assert (event.actor, event.is_public) == (users["dispatcher"], False)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         complaint_reveal_phone(complaint=complaint, by=users["squad_leader"])
 
 
@@ -350,9 +338,9 @@ def test_actions_offered_follow_the_table(tree, users):
 
 
 def test_invalid_submissions_are_refused_with_field_messages(tree):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(DomainError) as refused:
         submit(tree, description="太短", phone="1381234")
-    assert {"description", "phone"} <= set(refused.value.message_dict)
+    assert {"description", "phone"} <= set(refused.value.errors)
     assert not Complaint.objects.exists()
     assert not ComplaintEvent.objects.exists()
     assert Status.SUBMITTED == "submitted"
@@ -369,15 +357,15 @@ def test_a_squadron_leader_assigns_an_officer_of_one_of_its_teams(tree, users):
         phone="13805360099",
     )
     complaint = walk_to(submit(tree), "processing", users)
-    complaint = complaint_transition(
+    complaint = complaint_act(
         complaint=complaint,
         action="assign",
         by=users["squad_leader"],
         assignee=team_officer,
     )
     assert complaint.assignee == team_officer
-    with pytest.raises(WorkflowError):
-        complaint_transition(
+    with pytest.raises(DomainError):
+        complaint_act(
             complaint=complaint,
             action="assign",
             by=users["squad_leader"],

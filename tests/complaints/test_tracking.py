@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from citymgmt.photos import prepare_photo
 from complaints.models import Category, Complaint, ComplaintEvent, Status
-from complaints.photos import prepare_photo
-from complaints.services import complaint_submit, complaint_transition
+from complaints.services import complaint_act, complaint_submit
 
 PHONE = "13912345678"
 CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -51,21 +51,15 @@ def handle(
 ):
     """Take a submitted (or reopened) case through to disposed."""
     if complaint.status == Status.SUBMITTED:
-        complaint = complaint_transition(
-            complaint=complaint, action="accept", by=dispatcher
-        )
-        complaint = complaint_transition(
-            complaint=complaint, action="dispatch", by=dispatcher
-        )
-        complaint = complaint_transition(
-            complaint=complaint, action="sign", by=squad_leader
-        )
-    return complaint_transition(
+        complaint = complaint_act(complaint=complaint, action="accept", by=dispatcher)
+        complaint = complaint_act(complaint=complaint, action="dispatch", by=dispatcher)
+        complaint = complaint_act(complaint=complaint, action="sign", by=squad_leader)
+    return complaint_act(
         complaint=complaint,
         action="dispose",
         by=squad_leader,
         method="service",
-        resolution=result,
+        result=result,
         photos_before=[photo("before.jpg")],
         photos_after=[photo("after.jpg")],
     )
@@ -74,7 +68,7 @@ def handle(
 @pytest.fixture
 def closed(complaint, dispatcher, squad_leader) -> Complaint:
     disposed = handle(complaint, dispatcher=dispatcher, squad_leader=squad_leader)
-    return complaint_transition(complaint=disposed, action="verify", by=dispatcher)
+    return complaint_act(complaint=disposed, action="verify", by=dispatcher)
 
 
 def track(client, reference, last4, **extra):
@@ -146,12 +140,10 @@ def test_right_pair_shows_the_public_timeline_without_staff_names_or_phones(
 
 
 def test_private_events_are_left_out_of_the_timeline(citizen, complaint, dispatcher):
-    complaint = complaint_transition(
-        complaint=complaint, action="accept", by=dispatcher
-    )
+    complaint = complaint_act(complaint=complaint, action="accept", by=dispatcher)
     ComplaintEvent.objects.create(
         complaint=complaint,
-        action="note",
+        action="extension_request",
         opinion="内部备注：当事人情绪激动",
         is_public=False,
         created_at=timezone.now(),
@@ -259,7 +251,7 @@ def test_timeline_explains_a_rejection_with_its_referral(citizen, tree, dispatch
         community=tree.community_a,
         phone=PHONE,
     )
-    complaint_transition(
+    complaint_act(
         complaint=complaint,
         action="reject",
         by=dispatcher,
@@ -282,7 +274,7 @@ def test_timeline_names_the_earlier_case_of_a_merged_duplicate(
         community=tree.community_a,
         phone="13700001111",
     )
-    complaint_transition(
+    complaint_act(
         complaint=second, action="merge", by=dispatcher, duplicate_of=complaint
     )
     response = track(citizen, second.reference, "1111", follow=True)
@@ -299,7 +291,7 @@ def test_rating_form_appears_only_once_the_case_is_closed(
 ):
     disposed = handle(complaint, dispatcher=dispatcher, squad_leader=squad_leader)
     assert 'action="/complaints/track/rate/"' not in open_case(citizen, disposed)
-    complaint_transition(complaint=disposed, action="verify", by=dispatcher)
+    complaint_act(complaint=disposed, action="verify", by=dispatcher)
     html = open_case(citizen, disposed)
     assert 'action="/complaints/track/rate/"' in html
     for label in ("satisfied", "basically satisfied", "dissatisfied"):
@@ -335,7 +327,7 @@ def test_dissatisfied_reopens_once_then_only_records(
     assert "being handled" in html
 
     again = handle(closed, dispatcher=dispatcher, squad_leader=squad_leader)
-    complaint_transition(complaint=again, action="verify", by=dispatcher)
+    complaint_act(complaint=again, action="verify", by=dispatcher)
     html = rate(citizen, closed, "dissatisfied").content.decode()
     closed.refresh_from_db()
     assert closed.status == Status.CLOSED

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import override
 from PIL import Image
 
-from complaints.photos import prepare_photo, prepare_photos
+from citymgmt.photos import prepare_photo, prepare_photos
 from tests.complaints.factories import GPS_IFD, jpeg_bytes, submit, upload
 
 
