@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from citymgmt.photos import PreparedPhoto, prepare_photo
 from complaints import deadlines
 from complaints.models import (
     Attachment,
@@ -34,7 +35,6 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
-from citymgmt.photos import PreparedPhoto, prepare_photo
 from complaints.services import ACTION_SERVICES, complaint_rate, complaint_submit
 from squads.models import Area, Member, Squad
 

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt.photos import prepare_photos
 from complaints import selectors
 from complaints.models import Category, RequestType, Satisfaction
-from citymgmt.photos import prepare_photos
 from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
 
 HONEYPOT = "website"

@@ -672,7 +672,8 @@ class ComplaintEvent(models.Model):
         indexes = [models.Index(fields=["complaint", "created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=Action.values), name="complaintevent_action_valid"
+                condition=Q(action__in=Action.values),
+                name="complaintevent_action_valid",
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints.models import (
     OPEN_STATUSES,
     Attachment,
@@ -21,7 +22,6 @@ from complaints.models import (
     ExtensionRequest,
     Status,
 )
-from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints.workflow import TRANSITIONS, ActionSpec
 from squads.models import Area, Member, Squad
 from squads.roles import (

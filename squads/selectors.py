@@ -136,9 +136,7 @@ def _person(member: Member | None) -> dict[str, str] | None:
 def contact_card_content_for(*, squad: Squad) -> dict[str, Any]:
     """The card as it would be published now: front and back."""
     members = list(
-        squad.members.filter(
-            is_active=True, role__in=list(LEADERS)
-        ).order_by("id")
+        squad.members.filter(is_active=True, role__in=list(LEADERS)).order_by("id")
     )
     leader = next((m for m in members if m.role == Member.Role.SQUAD_LEADER), None)
     instructor = next((m for m in members if m.role == Member.Role.INSTRUCTOR), None)
