@@ -1,35 +1,8 @@
-from django.urls import path
-from rest_framework.routers import DefaultRouter
+"""/api/v1/: each app's API, included by name so the core imports no app."""
 
-from complaints.apis import (
-    CategoryApi,
-    ComplaintActionApi,
-    ComplaintDetailApi,
-    ComplaintListApi,
-    ComplaintRateApi,
-    ComplaintTrackApi,
-)
-from squads.apis import AreaViewSet, SquadViewSet
+from django.urls import include, path
 
-router = DefaultRouter()
-router.register("areas", AreaViewSet, basename="area")
-router.register("squads", SquadViewSet, basename="squad")
-router.register("categories", CategoryApi, basename="category")
-
-# Fixed paths before <reference>: "track" is not a reference.
 urlpatterns = [
-    path("complaints/", ComplaintListApi.as_view(), name="complaint-list"),
-    path("complaints/track/", ComplaintTrackApi.as_view(), name="complaint-track"),
-    path("complaints/track/rate/", ComplaintRateApi.as_view(), name="complaint-rate"),
-    path(
-        "complaints/<str:reference>/",
-        ComplaintDetailApi.as_view(),
-        name="complaint-detail",
-    ),
-    path(
-        "complaints/<str:reference>/actions/<slug:action>/",
-        ComplaintActionApi.as_view(),
-        name="complaint-action",
-    ),
-    *router.urls,
+    path("", include("squads.api_urls")),
+    path("", include("complaints.api_urls")),
 ]

@@ -27,12 +27,15 @@ class DomainError(Exception):
         field: str | None = None,
         status_code: int | None = None,
         errors: Mapping[str, Sequence[str]] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         self.field = field
         if status_code is not None:
             self.status_code = status_code
+        # More for a client to act on (the candidates to choose from).
+        self.extra = dict(extra or {})
         # Several fields at once (a model's validation); else the one message.
         self.errors: dict[str, list[str]] = (
             {name: [str(m) for m in messages] for name, messages in errors.items()}

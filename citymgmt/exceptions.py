@@ -53,9 +53,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = DomainError.from_validation(exc)
     if isinstance(exc, DomainError):
         set_rollback()
-        return Response(domain_error_body(exc), status=exc.status_code)
+        return Response({**domain_error_body(exc), **exc.extra}, status=exc.status_code)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         wait = max(1, math.ceil(exc.wait))
-        exc = exceptions.Throttled(detail=retry_message(wait))
-        exc.wait = wait
+        throttled = exceptions.Throttled(detail=retry_message(wait))
+        throttled.wait = wait
+        exc = throttled
     return drf_exception_handler(exc, context)

@@ -138,7 +138,7 @@ def received(complaint: Complaint, *, reason: str = "") -> tuple[str, dict]:
 
 
 def dispatched(complaint: Complaint, *, reason: str = "") -> tuple[str, dict]:
-    unit = complaint.squad.name if complaint.squad_id else ""
+    unit = complaint.squad.name if complaint.squad is not None else ""
     return "complaint_dispatched", {"reference": complaint.reference, "unit": unit}
 
 

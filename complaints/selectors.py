@@ -53,7 +53,7 @@ def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
         scope = squad_ids_in_scope(user=user) or set()
         return qs.filter(squad_id__in=scope, dispatched_at__isnull=False)
     if role == Role.OFFICER:
-        return qs.filter(assignee__user_id=user.pk)
+        return qs.filter(assignee__user_id=user.pk or 0)
     return qs.none()
 
 
@@ -127,9 +127,8 @@ def duplicate_candidates(*, complaint: Complaint) -> QuerySet[Complaint]:
 
 def proposed_squad(*, complaint: Complaint) -> Squad | None:
     """The unit the routing table proposes: the one covering the community."""
-    if complaint.community_id is None:
-        return None
-    return complaint.community.covering_squad
+    community = complaint.community if complaint.community_id else None
+    return community.covering_squad if community is not None else None
 
 
 def categories_public() -> QuerySet[Category]:

@@ -82,7 +82,7 @@ class ActionSpec:
 
     @property
     def label(self) -> str:
-        return self.action.label
+        return str(self.action.label)
 
     @property
     def is_transition(self) -> bool:

@@ -7,12 +7,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from citymgmt.errors import InvalidInput, NotFound
 from squads import selectors
 from squads.models import Area, ContactCard, Squad
 
@@ -133,44 +134,31 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
         """The unit that covers a community, found by code or name."""
         value = request.query_params.get("community", "")
         if not value.strip():
-            return Response(
-                {"community": [_("Give a community code or name.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise InvalidInput(_("Give a community code or name."), field="community")
         matches = selectors.community_lookup(community=value)
         if not matches:
-            return Response(
-                {
-                    "detail": _("No community matches “%(value)s”.")
-                    % {"value": value[:50]}
-                },
-                status=status.HTTP_404_NOT_FOUND,
+            raise NotFound(
+                _("No community matches “%(value)s”.") % {"value": value[:50]}
             )
         if len(matches) > 1:
-            return Response(
-                {
-                    "detail": _(
-                        "Several communities match; ask again with one of these codes."
-                    ),
+            raise InvalidInput(
+                _("Several communities match; ask again with one of these codes."),
+                extra={
                     "candidates": [
                         {"code": a.code, "name": a.name, "street": a.parent.name}
                         for a in matches
-                    ],
+                    ]
                 },
-                status=status.HTTP_400_BAD_REQUEST,
             )
         community = matches[0]
         squad = self.get_queryset().filter(pk=community.covering_squad_id).first()
         if squad is None:
-            return Response(
-                {
-                    "detail": _(
-                        "The unit covering %(community)s is not in service; "
-                        "call the 12345 hotline."
-                    )
-                    % {"community": community.name}
-                },
-                status=status.HTTP_404_NOT_FOUND,
+            raise NotFound(
+                _(
+                    "The unit covering %(community)s is not in service; "
+                    "call the 12345 hotline."
+                )
+                % {"community": community.name}
             )
         data = self.get_serializer(squad).data
         data["community"] = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,8 +37,6 @@ from complaints.services.intake import attachment_add
 from complaints.workflow import TRANSITIONS
 from squads.models import Member, Squad
 from squads.roles import squad_subtree_ids
-
-User = AbstractBaseUser
 
 
 @dataclass

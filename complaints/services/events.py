@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from citymgmt.notifications.services import notify
@@ -14,7 +14,7 @@ from complaints.workflow import ACTIONS
 from squads.roles import CITIZEN, SYSTEM, role_of
 
 
-def actor_role(by: AbstractBaseUser | None) -> str:
+def actor_role(by: User | None) -> str:
     """The role an event records: the citizen without a user, else the user's."""
     if by is None:
         return CITIZEN
@@ -25,7 +25,7 @@ def event_record(
     complaint: Complaint,
     *,
     action: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     role: str | None = None,
     from_status: str | None = None,
     to_status: str | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from complaints.services.events import event_record
 
 @transaction.atomic
 def extension_request(
-    *, complaint: Complaint, by: AbstractBaseUser, reason: str, working_days: Any
+    *, complaint: Complaint, by: User, reason: str, working_days: Any
 ) -> ExtensionRequest:
     """Ask for more working days to dispose of a case (延期); one pending at a time."""
     locked = Complaint.objects.select_for_update(no_key=True, of=("self",)).get(
@@ -65,7 +65,7 @@ def extension_request(
 
 @transaction.atomic
 def extension_decide(
-    *, request: ExtensionRequest, by: AbstractBaseUser, approve: bool, note: str = ""
+    *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
 ) -> ExtensionRequest:
     """Approve or refuse an extension request; approval moves the disposal due time."""
     locked = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from complaints.services.events import event_record
 
 
 @transaction.atomic
-def complaint_reveal_phone(*, complaint: Complaint, by: AbstractBaseUser) -> str:
+def complaint_reveal_phone(*, complaint: Complaint, by: User) -> str:
     """Show a citizen's full phone number to a permitted user, and log it."""
     if not by.has_perm("complaints.reveal_phone"):
         raise Forbidden(_("Your role may not see citizens' phone numbers."))

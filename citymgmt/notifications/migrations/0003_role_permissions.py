@@ -1,19 +1,10 @@
-"""Dispatchers and supervisors see the outbox and may retry failed messages."""
+"""Kept for the migration history; the squads app grants the outbox's
+permissions to the roles (squads 0003), so the core imports no app."""
 
 from django.db import migrations
 
 
-def sync_roles(apps, schema_editor):
-    from squads.roles import sync_role_groups
-
-    sync_role_groups(apps)
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("notifications", "0002_sweep_schedule"),
-        ("squads", "0002_role_groups"),
-        ("complaints", "0002_categories"),
-    ]
+    dependencies = [("notifications", "0002_sweep_schedule")]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations: list = []

@@ -1,17 +1,10 @@
+"""Kept for the migration history; the squads app grants the calendar's
+permissions to the roles (squads 0003), so the core imports no app."""
+
 from django.db import migrations
 
 
-def sync_roles(apps, schema_editor):
-    from squads.roles import sync_role_groups
-
-    sync_role_groups(apps)
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("workdays", "0001_initial"),
-        ("squads", "0002_role_groups"),
-        ("complaints", "0002_categories"),
-    ]
+    dependencies = [("workdays", "0001_initial")]
 
-    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
+    operations: list = []
