@@ -95,9 +95,7 @@ def test_the_api_refuses_to_reclassify_into_an_inactive_category(
     assert (unchanged.status, unchanged.category_id) == ("submitted", case.category_id)
 
 
-def test_the_admin_does_not_offer_an_inactive_category_either(
-    tree, users, client_for
-):
+def test_the_admin_does_not_offer_an_inactive_category_either(tree, users, client_for):
     case = submit(tree)
     retired = Category.objects.exclude(pk=case.category_id).first()
     retired.is_active = False
