@@ -2,36 +2,37 @@
 these and nothing else.
 
 - `intake`: filing a complaint (`complaint_submit`), references, photos.
-- `actions`: one service per workflow action, through one locked step.
-- `ratings`: the citizen's rating, which may reopen the case.
+- `step`: the one locked step every workflow move goes through.
+- `desk`, `unit`: one service per workflow action (the desk's, the unit's).
+- `actions`: the staff's moves by name, for the admin and the staff API.
+- `ratings`: the citizen's rating, which may reopen the case (`complaint_reopen`).
 - `extensions`: 延期 requests and decisions.
 - `staff`: phone reveals, categories and deadline rules.
 """
 
-from complaints.services.actions import (
-    ACTION_SERVICES,
-    action_inputs,
+from complaints.services.actions import ACTION_SERVICES, action_inputs, complaint_act
+from complaints.services.desk import (
     complaint_accept,
-    complaint_act,
-    complaint_assign,
     complaint_cancel,
     complaint_dispatch,
-    complaint_dispose,
     complaint_merge,
     complaint_reject,
-    complaint_reopen,
-    complaint_return,
     complaint_rework,
-    complaint_sign,
     complaint_verify,
 )
 from complaints.services.extensions import extension_decide, extension_request
 from complaints.services.intake import attachment_add, complaint_submit, reference_next
-from complaints.services.ratings import complaint_rate
+from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
     complaint_reveal_phone,
     deadline_rule_save,
+)
+from complaints.services.unit import (
+    complaint_assign,
+    complaint_dispose,
+    complaint_return,
+    complaint_sign,
 )
 
 __all__ = [

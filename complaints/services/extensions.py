@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from citymgmt.errors import InvalidInput, full_clean_or_refuse
 from complaints import deadlines, selectors
 from complaints.models import Action, Complaint, ExtensionRequest
-from complaints.services.actions import required_text
 from complaints.services.events import event_record
+from complaints.services.step import required_text
 
 
 @transaction.atomic
@@ -63,6 +64,28 @@ def extension_request(
     return extension
 
 
+def _extension_approve(
+    complaint: Complaint, extension: ExtensionRequest, *, note: str, at: datetime
+) -> tuple[dict[str, Any], str]:
+    """Move the disposal due time; return the event's details and public text."""
+    extension.old_due_at = complaint.dispose_due_at
+    changed = deadlines.extend(complaint, working_days=extension.working_days, at=at)
+    complaint.extension_count += 1
+    complaint.save(update_fields=[*changed, "extension_count", "updated_at"])
+    extension.new_due_at = complaint.dispose_due_at
+    payload: dict[str, Any] = {}
+    if complaint.dispose_due_at is not None:
+        payload["dispose_due_at"] = complaint.dispose_due_at.isoformat()
+    if note:
+        payload["note"] = note
+    # The citizen reads this on the tracking page, in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        opinion = _("The handling time was extended by %(days)d working days.") % {
+            "days": extension.working_days
+        }
+    return payload, opinion
+
+
 @transaction.atomic
 def extension_decide(
     *, request: ExtensionRequest, by: User, approve: bool, note: str = ""
@@ -84,11 +107,8 @@ def extension_decide(
             field="note",
         )
     now = timezone.now()
-    extension.status = (
-        ExtensionRequest.Status.APPROVED
-        if approve
-        else ExtensionRequest.Status.REJECTED
-    )
+    Decision = ExtensionRequest.Status
+    extension.status = Decision.APPROVED if approve else Decision.REJECTED
     extension.decided_by = by
     extension.decided_at = now
     extension.decision_note = note
@@ -99,20 +119,8 @@ def extension_decide(
     }
     opinion = note
     if approve:
-        extension.old_due_at = locked.dispose_due_at
-        changed = deadlines.extend(locked, working_days=extension.working_days, at=now)
-        locked.extension_count += 1
-        locked.save(update_fields=[*changed, "extension_count", "updated_at"])
-        extension.new_due_at = locked.dispose_due_at
-        if locked.dispose_due_at is not None:
-            payload["dispose_due_at"] = locked.dispose_due_at.isoformat()
-        if note:
-            payload["note"] = note
-        # The citizen reads this on the tracking page, in the site's language.
-        with translation.override(settings.LANGUAGE_CODE):
-            opinion = _("The handling time was extended by %(days)d working days.") % {
-                "days": extension.working_days
-            }
+        details, opinion = _extension_approve(locked, extension, note=note, at=now)
+        payload.update(details)
     extension.save(
         update_fields=[
             "status",

@@ -1,4 +1,4 @@
-"""The citizen's rating of a closed case (回访)."""
+"""The citizen's rating of a closed case (回访), which may reopen it (重办)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from citymgmt.errors import InvalidInput, NotAllowed
 from complaints import selectors
 from complaints.models import Action, Complaint, Satisfaction
-from complaints.services.actions import complaint_reopen
 from complaints.services.events import event_record
+from complaints.services.step import Change, step
 
 
 @transaction.atomic
@@ -47,3 +47,20 @@ def complaint_rate(
         locked.satisfaction = ""
         locked.save(update_fields=["satisfaction", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint) -> Complaint:
+    """Reopen a closed case for a dissatisfied citizen (重办), once."""
+    return step(
+        Action.REOPEN,
+        complaint=complaint,
+        by=None,
+        apply=lambda locked, now: Change(
+            fields={
+                "reopen_count": locked.reopen_count + 1,
+                "closed_at": None,
+                "disposed_at": None,
+            }
+        ),
+    )
