@@ -7,17 +7,17 @@ the only way to move a case is an action form that calls the workflow service.
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt.errors import DomainError
-from complaints import selectors, services
+from complaints import selectors
+from complaints.admin import reference  # noqa: F401 - registers its admins
+from complaints.admin.bulk import BulkActions
 from complaints.admin.case_views import CaseViews
 from complaints.admin.changelist import (
     CappedPaginator,
@@ -29,141 +29,18 @@ from complaints.admin.changelist import (
     UnitFilter,
 )
 from complaints.admin.display import (
-    BULK_MAX,
     deadline_badge,
     is_desk,
     local_time,
     status_badge,
 )
-from complaints.admin.forms import BulkDispatchForm
-from complaints.models import Category, Complaint, DeadlineRule
+from complaints.models import Category, Complaint
 from squads.admin import ScopedAdmin
 from squads.roles import LEADERS, role_of
 
 
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name_zh",
-        "name_en",
-        "major_class",
-        "referral_to",
-        "is_active",
-        "requires_disposal_photos",
-    ]
-    list_filter = [
-        "major_class",
-        "is_active",
-        "requires_disposal_photos",
-        "default_priority",
-    ]
-    search_fields = ["code", "name_zh", "name_en", "referral_to"]
-    list_per_page = 100
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "code",
-                    "name_zh",
-                    "name_en",
-                    "major_class",
-                    "standard_ref",
-                    "is_active",
-                ]
-            },
-        ),
-        (
-            _("Handling"),
-            {"fields": ["default_priority", "requires_disposal_photos"]},
-        ),
-        (
-            _("Referral"),
-            {"fields": ["referral_to", "notice_zh", "notice_en"]},
-        ),
-    ]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Cases keep their category; a code from the standard does not change.
-        return ["code"] if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        services.category_save(category=obj)
-
-
-@admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
-    """Supervisors set the working-time limits; dispatchers read them."""
-
-    list_display = [
-        "scope",
-        "priority",
-        "accept_hours",
-        "dispatch_hours",
-        "sign_hours",
-        "dispose_limit",
-        "verify_hours",
-        "reminder_thresholds",
-        "is_active",
-    ]
-    list_filter = ["priority", "is_active"]
-    search_fields = ["category__code", "category__name_zh", "category__name_en", "note"]
-    autocomplete_fields = ["category"]
-    list_select_related = ["category"]
-    list_per_page = 100
-    fieldsets = [
-        (None, {"fields": ["category", "priority", "is_active"]}),
-        (
-            _("Working-time limits"),
-            {
-                "description": _(
-                    "Working hours count office hours on working days only "
-                    "(weekends and public holidays excluded, make-up working "
-                    "days included). A working day is one day's office hours."
-                ),
-                "fields": [
-                    "accept_hours",
-                    "dispatch_hours",
-                    "sign_hours",
-                    ("dispose_hours", "dispose_days"),
-                    "verify_hours",
-                ],
-            },
-        ),
-        (_("Reminders"), {"fields": ["reminder_thresholds", "note"]}),
-    ]
-
-    def get_queryset(self, request):
-        return selectors.deadline_rules()
-
-    def has_delete_permission(self, request, obj=None):
-        # Cases keep the rule they were timed by; switch a rule off instead.
-        return False
-
-    def save_model(self, request, obj, form, change):
-        services.deadline_rule_save(rule=obj)
-
-    @admin.display(description=_("category"), ordering="category__code")
-    def scope(self, obj: DeadlineRule) -> str:
-        return str(obj.category) if obj.category_id else gettext("default")
-
-    @admin.display(description=_("dispose within"))
-    def dispose_limit(self, obj: DeadlineRule) -> str:
-        if obj.dispose_days:
-            return gettext("%(days)s working days") % {"days": obj.dispose_days}
-        return gettext("%(hours)s working hours") % {
-            "hours": f"{obj.dispose_hours.normalize():f}"
-            if obj.dispose_hours is not None
-            else "—"
-        }
-
-
 @admin.register(Complaint)
-class ComplaintAdmin(CaseViews, ScopedAdmin):
+class ComplaintAdmin(BulkActions, CaseViews, ScopedAdmin):
     list_display = [
         "reference",
         "submitted_short",
@@ -411,95 +288,3 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
         if obj.is_anonymous:
             return gettext("anonymous")
         return obj.citizen_name or "—"
-
-    # Bulk actions -------------------------------------------------------------
-
-    def _bulk_cases(self, request, queryset) -> list[Complaint] | None:
-        cases = list(queryset.order_by("submitted_at", "id")[: BULK_MAX + 1])
-        if len(cases) > BULK_MAX:
-            self.message_user(
-                request,
-                gettext("Select at most %(max)d cases at a time.") % {"max": BULK_MAX},
-                messages.WARNING,
-            )
-            return None
-        return cases
-
-    def _move_each(
-        self, request, cases: list[Complaint], service, **inputs
-    ) -> list[str]:
-        """Apply one action to each case; report every refusal with its reason."""
-        done = []
-        for complaint in cases:
-            try:
-                service(complaint=complaint, by=request.user, **inputs)
-            except DomainError as err:
-                self.message_user(
-                    request, f"{complaint.reference}: {err.message}", messages.ERROR
-                )
-            else:
-                done.append(complaint.reference)
-        return done
-
-    @admin.action(
-        description=_("Dispatch the selected cases to a unit"), permissions=["desk"]
-    )
-    def dispatch_selected(self, request, queryset):
-        cases = self._bulk_cases(request, queryset)
-        if cases is None:
-            return None
-        form = BulkDispatchForm(
-            request.POST if "apply" in request.POST else None, user=request.user
-        )
-        if not (form.is_bound and form.is_valid()):
-            return TemplateResponse(
-                request,
-                "admin/complaints/complaint/bulk_dispatch.html",
-                self._context(
-                    request,
-                    title=gettext("Dispatch the selected cases to a unit"),
-                    form=form,
-                    cases=cases,
-                    action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
-                ),
-            )
-        squad = form.cleaned_data["squad"]
-        done = self._move_each(request, cases, services.complaint_dispatch, squad=squad)
-        if done:
-            self.message_user(
-                request,
-                gettext("Dispatched to %(unit)s: %(references)s.")
-                % {"unit": squad.name, "references": ", ".join(done)},
-                messages.SUCCESS,
-            )
-        return None
-
-    @admin.action(
-        description=_("Merge the selected cases as duplicates"), permissions=["desk"]
-    )
-    def merge_selected(self, request, queryset):
-        cases = self._bulk_cases(request, queryset)
-        if cases is None:
-            return None
-        if len(cases) < 2:
-            self.message_user(
-                request,
-                gettext(
-                    "Select at least two cases: the oldest stays as the original "
-                    "and the others are merged into it."
-                ),
-                messages.WARNING,
-            )
-            return None
-        original, *others = cases
-        done = self._move_each(
-            request, others, services.complaint_merge, duplicate_of=original
-        )
-        if done:
-            self.message_user(
-                request,
-                gettext("Merged into %(original)s: %(references)s.")
-                % {"original": original.reference, "references": ", ".join(done)},
-                messages.SUCCESS,
-            )
-        return None
