@@ -22,25 +22,21 @@ from django.utils.translation import gettext
 
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
-from complaints import deadlines, selectors, services
+from complaints import selectors, services
 from complaints.admin.display import (
-    deadline_badge,
-    local_time,
-    stage_label,
     status_badge,
     timeline_rows,
 )
+from complaints.admin.extension_views import ExtensionViews
 from complaints.admin.forms import (
     ACTION_FORMS,
-    ExtensionDecisionForm,
-    ExtensionRequestForm,
     FileOnBehalfForm,
 )
-from complaints.models import Attachment, Complaint, Status
+from complaints.models import Attachment, Complaint
 from complaints.workflow import TRANSITIONS
 
 
-class CaseViews:
+class CaseViews(ExtensionViews):
     """Views of ComplaintAdmin beyond Django's own; mixed into the ModelAdmin."""
 
     def _case_or_404(self, request: HttpRequest, object_id: Any) -> Complaint:
@@ -226,7 +222,6 @@ class CaseViews:
         form_class = ACTION_FORMS.get(action)
         if form_class is None:
             raise Http404(gettext("There is no such action."))
-        label = TRANSITIONS[action].label
         refused = selectors.refusal(
             user=request.user, complaint=complaint, action=action
         )
@@ -237,33 +232,9 @@ class CaseViews:
                 request.POST, request.FILES, complaint=complaint, user=request.user
             )
             if form.is_valid():
-                moved, page = self._attempt(
-                    request,
-                    complaint,
-                    form,
-                    lambda: services.complaint_act(
-                        action=action,
-                        complaint=complaint,
-                        by=request.user,
-                        expected_status=form.cleaned_data["expected_status"],
-                        **form.service_inputs(),
-                    ),
-                )
-                if page is not None:
-                    return page
-                if moved is not None:
-                    messages.success(
-                        request,
-                        gettext(
-                            "%(reference)s: %(action)s done; the case is %(status)s."
-                        )
-                        % {
-                            "reference": moved.reference,
-                            "action": label,
-                            "status": moved.get_status_display(),
-                        },
-                    )
-                    return HttpResponseRedirect(self._change_url(moved))
+                done = self._act(request, complaint, action, form)
+                if done is not None:
+                    return done
         else:
             if refused is not None:
                 messages.error(request, refused.message)
@@ -272,6 +243,7 @@ class CaseViews:
             if action == "merge" and request.GET.get("duplicate_of"):
                 initial["duplicate_of"] = request.GET["duplicate_of"][:20]
             form = form_class(complaint=complaint, user=request.user, initial=initial)
+        label = TRANSITIONS[action].label
         return TemplateResponse(
             request,
             "admin/complaints/complaint/act.html",
@@ -288,156 +260,34 @@ class CaseViews:
             ),
         )
 
-    # Deadlines and extensions (延期) ------------------------------------------
-
-    def _deadline_context(
-        self, request: HttpRequest, complaint: Complaint
-    ) -> dict[str, Any]:
-        pending = (
-            selectors.extension_pending(complaint=complaint)
-            if complaint.status == Status.PROCESSING
-            else None
-        )
-        can_request = (
-            selectors.extension_refusal(user=request.user, complaint=complaint) is None
-        )
-        can_decide = pending is not None and (
-            selectors.extension_decision_refusal(user=request.user, extension=pending)
-            is None
-        )
-        return {
-            "deadline_badge": deadline_badge(complaint),
-            "deadline_due": local_time(complaint.current_due_at)
-            if complaint.is_open and complaint.current_due_at
-            else "",
-            "deadline_stage": stage_label(deadlines.current_stage(complaint)) or None,
-            "extension_pending": pending,
-            "extension_request_url": reverse(
-                "admin:complaints_complaint_extension_request", args=[complaint.pk]
-            )
-            if can_request
-            else "",
-            "extension_decide_url": reverse(
-                "admin:complaints_complaint_extension_decide", args=[complaint.pk]
-            )
-            if can_decide
-            else "",
-        }
-
-    def _extension_page(
-        self,
-        request: HttpRequest,
-        complaint: Complaint,
-        *,
-        form: forms.Form,
-        label: str,
-        pending: Any = None,
-    ) -> TemplateResponse:
-        return TemplateResponse(
+    def _act(
+        self, request: HttpRequest, complaint: Complaint, action: str, form: Any
+    ) -> HttpResponse | None:
+        """Take the action; the page to go to, or None to show the form again."""
+        moved, page = self._attempt(
             request,
-            "admin/complaints/complaint/extension.html",
-            self._context(
-                request,
-                title=f"{complaint.reference} · {label}",
+            complaint,
+            form,
+            lambda: services.complaint_act(
+                action=action,
                 complaint=complaint,
-                form=form,
-                label=label,
-                pending=pending,
-                deadline_badge=deadline_badge(complaint),
-                dispose_due=local_time(complaint.dispose_due_at),
-                change_url=self._change_url(complaint),
+                by=request.user,
+                expected_status=form.cleaned_data["expected_status"],
+                **form.service_inputs(),
             ),
         )
-
-    def extension_request_view(
-        self, request: HttpRequest, object_id: int
-    ) -> HttpResponse:
-        """A leader asks for more working days; the service says when not allowed."""
-        complaint = self._case_or_404(request, object_id)
-        label = gettext("Ask for an extension")
-        refused = selectors.extension_refusal(user=request.user, complaint=complaint)
-        if isinstance(refused, Forbidden):
-            return self._refused(request, complaint, refused.message)
-        if request.method != "POST":
-            if refused is not None:
-                messages.error(request, refused.message)
-                return HttpResponseRedirect(self._change_url(complaint))
-            return self._extension_page(
-                request, complaint, form=ExtensionRequestForm(), label=label
-            )
-        form = ExtensionRequestForm(request.POST)
-        if form.is_valid():
-            extension, page = self._attempt(
-                request,
-                complaint,
-                form,
-                lambda: services.extension_request(
-                    complaint=complaint, by=request.user, **form.service_inputs()
-                ),
-            )
-            if page is not None:
-                return page
-            if extension is not None:
-                messages.success(
-                    request,
-                    gettext(
-                        "%(reference)s: an extension of %(days)d working days is "
-                        "requested; a dispatcher decides."
-                    )
-                    % {
-                        "reference": complaint.reference,
-                        "days": extension.working_days,
-                    },
-                )
-                return HttpResponseRedirect(self._change_url(complaint))
-        return self._extension_page(request, complaint, form=form, label=label)
-
-    def extension_decide_view(
-        self, request: HttpRequest, object_id: int
-    ) -> HttpResponse:
-        """The desk approves or refuses the case's pending extension request."""
-        complaint = self._case_or_404(request, object_id)
-        label = gettext("Decide on the extension")
-        pending = selectors.extension_pending(complaint=complaint)
-        if pending is None:
-            messages.error(
-                request, gettext("No extension request is waiting for a decision.")
-            )
-            return HttpResponseRedirect(self._change_url(complaint))
-        refused = selectors.extension_decision_refusal(
-            user=request.user, extension=pending
+        if page is not None or moved is None:
+            return page
+        messages.success(
+            request,
+            gettext("%(reference)s: %(action)s done; the case is %(status)s.")
+            % {
+                "reference": moved.reference,
+                "action": TRANSITIONS[action].label,
+                "status": moved.get_status_display(),
+            },
         )
-        if refused is not None:
-            return self._refused(request, complaint, refused.message)
-        form = ExtensionDecisionForm(request.POST if request.method == "POST" else None)
-        if form.is_bound and form.is_valid():
-            decided, page = self._attempt(
-                request,
-                complaint,
-                form,
-                lambda: services.extension_decide(
-                    request=pending, by=request.user, **form.service_inputs()
-                ),
-            )
-            if page is not None:
-                return page
-            if decided is not None:
-                if decided.status == decided.Status.APPROVED:
-                    text = gettext(
-                        "%(reference)s: extension approved; dispose by %(time)s."
-                    ) % {
-                        "reference": complaint.reference,
-                        "time": local_time(decided.new_due_at),
-                    }
-                else:
-                    text = gettext("%(reference)s: extension refused.") % {
-                        "reference": complaint.reference
-                    }
-                messages.success(request, text)
-                return HttpResponseRedirect(self._change_url(complaint))
-        return self._extension_page(
-            request, complaint, form=form, label=label, pending=pending
-        )
+        return HttpResponseRedirect(self._change_url(moved))
 
     def reveal_phone_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """Show the full number to a permitted user; the service logs the reveal."""

@@ -85,8 +85,7 @@ class ComplaintChangeList(ChangeList):
         more than the page itself. Here every year, month or day between the
         first and the last case is offered.
         """
-        field = self.date_hierarchy
-        names = [f"{field}__{part}" for part in ("year", "month", "day")]
+        names = self._date_names()
         try:
             year, month, day = (
                 int(self.params[name]) if self.params.get(name) else None
@@ -94,75 +93,94 @@ class ComplaintChangeList(ChangeList):
             )
         except ValueError:
             return {"show": False}
-
-        def link(filters: dict[str, Any]) -> str:
-            return self.get_query_string(filters, [f"{field}__"])
-
-        def span(qs: QuerySet) -> tuple[datetime, datetime] | None:
-            found = qs.aggregate(first=Min(field), last=Max(field))
-            if not found["first"]:
-                return None
-            return timezone.localtime(found["first"]), timezone.localtime(found["last"])
-
         overall = None
         if not (year or month or day):
-            found = overall = span(self.queryset)
-            if found is None:
+            overall = self._span(self.queryset)
+            if overall is None:
                 return {"show": False}
-            first, last = found
+            first, last = overall
             if first.year != last.year:
-                return {
-                    "show": True,
-                    "back": None,
-                    "choices": [
-                        {"link": link({names[0]: str(y)}), "title": str(y)}
-                        for y in range(first.year, last.year + 1)
-                    ],
-                }
-            year = first.year
-            if first.month == last.month:
-                month = first.month
-        if year and month and day:
-            chosen = date(year, month, day)
-            return {
-                "show": True,
-                "back": {
-                    "link": link({names[0]: year, names[1]: month}),
-                    "title": capfirst(formats.date_format(chosen, "YEAR_MONTH_FORMAT")),
-                },
-                "choices": [
-                    {"title": capfirst(formats.date_format(chosen, "MONTH_DAY_FORMAT"))}
-                ],
-            }
-        if year and month:
-            # The range of the whole list is the range of its only month.
-            found = overall or span(
-                self.queryset.filter(**{names[0]: year, names[1]: month})
+                return self._years(first.year, last.year)
+            year, month = (
+                first.year,
+                (first.month if first.month == last.month else None),
             )
-            days = range(found[0].day, found[1].day + 1) if found else []
-            return {
-                "show": True,
-                "back": {"link": link({names[0]: year}), "title": str(year)},
-                "choices": [
-                    {
-                        "link": link({names[0]: year, names[1]: month, names[2]: d}),
-                        "title": capfirst(
-                            formats.date_format(
-                                date(year, month, d), "MONTH_DAY_FORMAT"
-                            )
-                        ),
-                    }
-                    for d in days
-                ],
-            }
-        found = overall or span(self.queryset.filter(**{names[0]: year}))
-        months = range(found[0].month, found[1].month + 1) if found else []
+        if year and month:
+            if day:
+                return self._day(date(year, month, day))
+            # The range of the whole list is the range of its only month.
+            month_qs = self.queryset.filter(**{names[0]: year, names[1]: month})
+            return self._days(year, month, overall or self._span(month_qs))
+        year_qs = self.queryset.filter(**{names[0]: year})
+        return self._months(year, overall or self._span(year_qs))
+
+    def _date_names(self) -> list[str]:
+        return [f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")]
+
+    def _link(self, filters: dict[str, Any]) -> str:
+        return self.get_query_string(filters, [f"{self.date_hierarchy}__"])
+
+    def _span(self, qs: QuerySet) -> tuple[datetime, datetime] | None:
+        field = self.date_hierarchy
+        found = qs.aggregate(first=Min(field), last=Max(field))
+        if not found["first"]:
+            return None
+        return timezone.localtime(found["first"]), timezone.localtime(found["last"])
+
+    def _years(self, first: int, last: int) -> dict[str, Any]:
+        y_name = self._date_names()[0]
         return {
             "show": True,
-            "back": {"link": link({}), "title": gettext("All dates")},
+            "back": None,
+            "choices": [
+                {"link": self._link({y_name: str(y)}), "title": str(y)}
+                for y in range(first, last + 1)
+            ],
+        }
+
+    def _day(self, chosen: date) -> dict[str, Any]:
+        y_name, m_name, _d = self._date_names()
+        return {
+            "show": True,
+            "back": {
+                "link": self._link({y_name: chosen.year, m_name: chosen.month}),
+                "title": capfirst(formats.date_format(chosen, "YEAR_MONTH_FORMAT")),
+            },
+            "choices": [
+                {"title": capfirst(formats.date_format(chosen, "MONTH_DAY_FORMAT"))}
+            ],
+        }
+
+    def _days(
+        self, year: int, month: int, found: tuple[datetime, datetime] | None
+    ) -> dict[str, Any]:
+        y_name, m_name, d_name = self._date_names()
+        days = range(found[0].day, found[1].day + 1) if found else range(0)
+        return {
+            "show": True,
+            "back": {"link": self._link({y_name: year}), "title": str(year)},
             "choices": [
                 {
-                    "link": link({names[0]: year, names[1]: m}),
+                    "link": self._link({y_name: year, m_name: month, d_name: d}),
+                    "title": capfirst(
+                        formats.date_format(date(year, month, d), "MONTH_DAY_FORMAT")
+                    ),
+                }
+                for d in days
+            ],
+        }
+
+    def _months(
+        self, year: int, found: tuple[datetime, datetime] | None
+    ) -> dict[str, Any]:
+        y_name, m_name, _d = self._date_names()
+        months = range(found[0].month, found[1].month + 1) if found else range(0)
+        return {
+            "show": True,
+            "back": {"link": self._link({}), "title": gettext("All dates")},
+            "choices": [
+                {
+                    "link": self._link({y_name: year, m_name: m}),
                     "title": capfirst(
                         formats.date_format(date(year, m, 1), "YEAR_MONTH_FORMAT")
                     ),

@@ -63,54 +63,64 @@ def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
     return rows
 
 
+def _choice(choices: Any) -> Any:
+    return lambda value: str(dict(choices).get(value, ""))
+
+
+def _squad(value: Any) -> str:
+    if isinstance(value, dict):
+        return gettext("unit: %(name)s") % {"name": value.get("name", "")}
+    return gettext("from unit %(code)s") % {"code": value}
+
+
+def _category(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    return gettext("category %(old)s → %(new)s") % {
+        "old": value.get("from"),
+        "new": value.get("to"),
+    }
+
+
+def _days(value: Any) -> str:
+    return ngettext("%(days)d working day", "%(days)d working days", value) % {
+        "days": value
+    }
+
+
+# How each key an event records reads to staff, in the order they are shown.
+# Keys whose value may be falsy but still says something are in ALWAYS.
+PAYLOAD_TEXTS: list[tuple[str, Any]] = [
+    ("channel", _choice(Channel.choices)),
+    ("squad", _squad),
+    ("assignee", lambda v: gettext("officer: %(name)s") % {"name": v}),
+    ("duplicate_of", lambda v: gettext("original: %(reference)s") % {"reference": v}),
+    (
+        "referral_to",
+        lambda v: gettext("referred to %(department)s") % {"department": v},
+    ),
+    ("method", _choice(Method.choices)),
+    ("category", _category),
+    ("satisfaction", _choice(Satisfaction.choices)),
+    ("working_days", _days),
+    ("approved", lambda v: gettext("approved") if v else gettext("refused")),
+    (
+        "dispose_due_at",
+        lambda v: gettext("dispose by %(time)s") % {"time": local_time(v)},
+    ),
+    ("note", lambda v: gettext("note: %(note)s") % {"note": v}),
+]
+ALWAYS = frozenset({"channel", "working_days", "approved"})
+
+
 def describe_payload(payload: dict[str, Any]) -> str:
     """The event details a person reads: unit, officer, original case, method."""
-    parts: list[str] = []
-    if "channel" in payload:
-        parts.append(str(dict(Channel.choices).get(payload["channel"], "")))
-    squad = payload.get("squad")
-    if isinstance(squad, dict):
-        parts.append(gettext("unit: %(name)s") % {"name": squad.get("name", "")})
-    elif squad:
-        parts.append(gettext("from unit %(code)s") % {"code": squad})
-    if payload.get("assignee"):
-        parts.append(gettext("officer: %(name)s") % {"name": payload["assignee"]})
-    if payload.get("duplicate_of"):
-        parts.append(
-            gettext("original: %(reference)s") % {"reference": payload["duplicate_of"]}
-        )
-    if payload.get("referral_to"):
-        parts.append(
-            gettext("referred to %(department)s")
-            % {"department": payload["referral_to"]}
-        )
-    if payload.get("method"):
-        parts.append(str(dict(Method.choices).get(payload["method"], "")))
-    category = payload.get("category")
-    if isinstance(category, dict):
-        parts.append(
-            gettext("category %(old)s → %(new)s")
-            % {"old": category.get("from"), "new": category.get("to")}
-        )
-    if payload.get("satisfaction"):
-        parts.append(str(dict(Satisfaction.choices).get(payload["satisfaction"], "")))
-    if "working_days" in payload:
-        parts.append(
-            ngettext(
-                "%(days)d working day", "%(days)d working days", payload["working_days"]
-            )
-            % {"days": payload["working_days"]}
-        )
-    if "approved" in payload:
-        parts.append(gettext("approved") if payload["approved"] else gettext("refused"))
-    if payload.get("dispose_due_at"):
-        parts.append(
-            gettext("dispose by %(time)s")
-            % {"time": local_time(payload["dispose_due_at"])}
-        )
-    if payload.get("note"):
-        parts.append(gettext("note: %(note)s") % {"note": payload["note"]})
-    return "; ".join(p for p in parts if p)
+    parts = [
+        text(payload[key])
+        for key, text in PAYLOAD_TEXTS
+        if key in payload and (payload[key] or key in ALWAYS)
+    ]
+    return "; ".join(str(p) for p in parts if p)
 
 
 def status_badge(complaint: Complaint) -> str:
