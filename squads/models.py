@@ -118,29 +118,8 @@ class Area(models.Model):
                 _("A %(level)s code has %(length)s digits.")
                 % {"level": self.get_level_display(), "length": expected}
             )
-        wanted_parent = self.PARENT_LEVEL.get(self.level)
-        parent = self.parent if self.parent_id else None
-        if self.level == self.Level.DISTRICT and parent is not None:
-            errors.setdefault("parent", []).append(_("A district has no parent area."))
-        elif wanted_parent:
-            if parent is None:
-                errors.setdefault("parent", []).append(
-                    _("Choose the %(level)s this area belongs to.")
-                    % {"level": self.Level(wanted_parent).label}
-                )
-            elif parent.level != wanted_parent:
-                errors.setdefault("parent", []).append(
-                    _("The parent of a %(level)s must be a %(parent)s.")
-                    % {
-                        "level": self.get_level_display(),
-                        "parent": self.Level(wanted_parent).label,
-                    }
-                )
-            elif self.code and not self.code.startswith(parent.code):
-                errors.setdefault("code", []).append(
-                    _("The code must start with the parent's code %(code)s.")
-                    % {"code": parent.code}
-                )
+        for field, message in self._parent_errors():
+            errors.setdefault(field, []).append(message)
         if self.level == self.Level.COMMUNITY and not self.covering_squad_id:
             errors.setdefault("covering_squad", []).append(
                 _("Choose the unit that covers this community.")
@@ -151,6 +130,43 @@ class Area(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _parent_errors(self) -> list[tuple[str, str]]:
+        """What is wrong with the parent: its level, or a code not under it."""
+        wanted_parent = self.PARENT_LEVEL.get(self.level)
+        parent = self.parent if self.parent_id else None
+        if self.level == self.Level.DISTRICT and parent is not None:
+            return [("parent", _("A district has no parent area."))]
+        if not wanted_parent:
+            return []
+        if parent is None:
+            return [
+                (
+                    "parent",
+                    _("Choose the %(level)s this area belongs to.")
+                    % {"level": self.Level(wanted_parent).label},
+                )
+            ]
+        if parent.level != wanted_parent:
+            return [
+                (
+                    "parent",
+                    _("The parent of a %(level)s must be a %(parent)s.")
+                    % {
+                        "level": self.get_level_display(),
+                        "parent": self.Level(wanted_parent).label,
+                    },
+                )
+            ]
+        if self.code and not self.code.startswith(parent.code):
+            return [
+                (
+                    "code",
+                    _("The code must start with the parent's code %(code)s.")
+                    % {"code": parent.code},
+                )
+            ]
+        return []
 
 
 class Squad(models.Model):
