@@ -12,7 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from complaints import deadlines, selectors
+from complaints import selectors
+from complaints.deadlines.clock import current_stage
+from complaints.deadlines.display import clock, working_days_of
 from complaints.models import Channel, Complaint, Method, Satisfaction, Stage
 from squads.roles import DESK, ROLE_LABELS, role_of
 
@@ -136,7 +138,7 @@ def local_time(value: datetime | str | None) -> str:
 def working_time_text(seconds: int) -> str:
     """Working time as a person reads it: 3.5 working hours, 2 working days."""
     hours = seconds / 3600
-    days = deadlines.working_days_of(seconds)
+    days = working_days_of(seconds)
     if days < 1:
         return gettext("%(hours)s working hours") % {"hours": f"{hours:.1f}"}
     shown = f"{days:.1f}".removesuffix(".0")
@@ -154,7 +156,7 @@ DEADLINE_STATES = {
 
 def deadline_text(complaint: Complaint, *, now: datetime | None = None) -> str:
     """The badge's words: "3.5 working hours left" or "overdue by 1 working day"."""
-    state = deadlines.clock(complaint, now=now)
+    state = clock(complaint, now=now)
     if state is None:
         return ""
     if state.state == "overdue":
@@ -168,10 +170,10 @@ def deadline_text(complaint: Complaint, *, now: datetime | None = None) -> str:
 
 def deadline_badge(complaint: Complaint, *, now: datetime | None = None) -> str:
     """The deadline badge of an open case, from its stored due time (no query)."""
-    state = deadlines.clock(complaint, now=now)
+    state = clock(complaint, now=now)
     if state is None:
         return "—"
-    stage = deadlines.current_stage(complaint)
+    stage = current_stage(complaint)
     return format_html(
         '<span class="cd-badge cd-due cd-due-{}" title="{}">'
         '<span class="cd-due-state">{}</span> {}</span>',
