@@ -28,14 +28,9 @@ from complaints.admin.changelist import (
     ExtensionFilter,
     UnitFilter,
 )
-from complaints.admin.display import (
-    BULK_MAX,
-    deadline_badge,
-    is_desk,
-    local_time,
-    status_badge,
-)
+from complaints.admin.display import BULK_MAX, is_desk, status_badge
 from complaints.admin.forms import BulkDispatchForm
+from complaints.deadlines.display import deadline_badge, local_time
 from complaints.models import Category, Complaint, DeadlineRule
 from squads.admin import ScopedAdmin
 from squads.roles import LEADERS, role_of

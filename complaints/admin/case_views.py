@@ -22,20 +22,16 @@ from django.utils.translation import gettext
 
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
-from complaints import deadlines, selectors, services
-from complaints.admin.display import (
-    deadline_badge,
-    local_time,
-    stage_label,
-    status_badge,
-    timeline_rows,
-)
+from complaints import selectors, services
+from complaints.admin.display import status_badge, timeline_rows
 from complaints.admin.forms import (
     ACTION_FORMS,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     FileOnBehalfForm,
 )
+from complaints.deadlines.clock import current_stage
+from complaints.deadlines.display import deadline_badge, local_time, stage_label
 from complaints.models import Attachment, Complaint, Status
 from complaints.workflow import TRANSITIONS
 
@@ -310,7 +306,7 @@ class CaseViews:
             "deadline_due": local_time(complaint.current_due_at)
             if complaint.is_open and complaint.current_due_at
             else "",
-            "deadline_stage": stage_label(deadlines.current_stage(complaint)) or None,
+            "deadline_stage": stage_label(current_stage(complaint)) or None,
             "extension_pending": pending,
             "extension_request_url": reverse(
                 "admin:complaints_complaint_extension_request", args=[complaint.pk]
