@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from citymgmt.notifications.services import notify
 from citymgmt.workdays.calendar import is_working_day
 from complaints.deadlines.clock import current_stage
 from complaints.models import OPEN_STATUSES, Complaint
+from complaints.selectors import complaints_visible_to
 from squads.models import Member
 from squads.roles import LEADERS, Role
 
@@ -29,15 +31,34 @@ def _case_line(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+def _write(user: Any, *, template: str, context: dict[str, Any], key: str) -> bool:
+    """Write a digest to the site, and to the user's email if any; True if new."""
+    with transaction.atomic():
+        written = notify(
+            channel="site",
+            template=template,
+            context=context,
+            user=user,
+            dedupe_key=key,
+        )
+        if user.email:
+            notify(
+                channel="email",
+                template=template,
+                context=context,
+                recipient=user.email,
+                user=user,
+                dedupe_key=f"{key}:email",
+            )
+    return written is not None
+
+
 def morning_digest(*, now: datetime | None = None) -> int:
     """Send each unit leader their open cases by due time; nothing on days off.
 
     Returns the number of leaders written to. Run twice on a day, it sends
     nothing more (one key per leader and day).
     """
-    from citymgmt.notifications.services import notify
-    from complaints.selectors import complaints_visible_to
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not is_working_day(today):
@@ -64,24 +85,8 @@ def morning_digest(*, now: datetime | None = None) -> int:
         )[:DIGEST_LINES]
         context = {"cases": [_case_line(c) for c in first], "count": total}
         key = f"digest:{today.isoformat()}:{user.pk}"
-        with transaction.atomic():
-            if notify(
-                channel="site",
-                template="morning_digest",
-                context=context,
-                user=user,
-                dedupe_key=key,
-            ):
-                written += 1
-            if user.email:
-                notify(
-                    channel="email",
-                    template="morning_digest",
-                    context=context,
-                    recipient=user.email,
-                    user=user,
-                    dedupe_key=f"{key}:email",
-                )
+        if _write(user, template="morning_digest", context=context, key=key):
+            written += 1
     return written
 
 
@@ -91,8 +96,6 @@ SUMMARY_LINES = 100
 def overdue_summary(*, now: datetime | None = None) -> int:
     """Tell the supervisors which cases are overdue, unit by unit; nothing on days
     off. Returns the number of supervisors written to."""
-    from citymgmt.notifications.services import notify
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not is_working_day(today):
@@ -129,22 +132,6 @@ def overdue_summary(*, now: datetime | None = None) -> int:
     for member in supervisors:
         user = member.user
         key = f"overdue-summary:{today.isoformat()}:{user.pk}"
-        with transaction.atomic():
-            if notify(
-                channel="site",
-                template="overdue_summary",
-                context=context,
-                user=user,
-                dedupe_key=key,
-            ):
-                written += 1
-            if user.email:
-                notify(
-                    channel="email",
-                    template="overdue_summary",
-                    context=context,
-                    recipient=user.email,
-                    user=user,
-                    dedupe_key=f"{key}:email",
-                )
+        if _write(user, template="overdue_summary", context=context, key=key):
+            written += 1
     return written

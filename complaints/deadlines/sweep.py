@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from citymgmt.notifications.services import notify
 from complaints.deadlines.clock import ESCALATED, OVERDUE, current_stage, milestones
 from complaints.models import Complaint, Reminder, Stage
 from squads.models import Member, Squad
@@ -39,7 +40,7 @@ class SweepReport:
     """What one sweep did: the cases it looked at and what it sent."""
 
     looked_at: int = 0
-    reminders: Counter = field(default_factory=Counter)
+    reminders: Counter[str] = field(default_factory=Counter)
     notifications: int = 0
     seconds: float = 0.0
 
@@ -139,14 +140,13 @@ def due_to_send(
     return send, (min(later) if later else None)
 
 
-def _send(
+def _send_reminder(
     complaint: Complaint,
     reminder: Reminder,
     *,
     staff: Staff,
 ) -> int:
-    from citymgmt.notifications.services import notify
-
+    """Write one reminder to each of its recipients; return the messages written."""
     threshold = reminder.threshold
     template = {OVERDUE: "deadline_overdue", ESCALATED: "deadline_escalated"}.get(
         threshold, "deadline_reminder"
@@ -189,7 +189,9 @@ def _send(
 
 def _sweep_batch(
     ids: list[int], *, now: datetime, claim: uuid.UUID, staff: Staff
-) -> tuple[int, Counter, int]:
+) -> tuple[int, Counter[str], int]:
+    """Lock the batch's due cases, claim their reminders and send the claimed ones;
+    return the cases looked at, the reminders by threshold and the messages."""
     cases = list(
         # Rows a workflow move (or another sweep) holds are skipped: their
         # next check is recomputed by that move, or seen by the next sweep.
@@ -225,11 +227,13 @@ def _sweep_batch(
             "complaint_id", "id"
         )
     )
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     notifications = 0
     for reminder in mine:
         counts[reminder.threshold] += 1
-        notifications += _send(by_id[reminder.complaint_id], reminder, staff=staff)
+        notifications += _send_reminder(
+            by_id[reminder.complaint_id], reminder, staff=staff
+        )
     Complaint.objects.bulk_update(cases, ["next_check_at"])
     return len(cases), counts, notifications
 
