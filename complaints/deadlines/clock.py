@@ -23,6 +23,7 @@ from citymgmt.workdays.calendar import (
     working_seconds_between,
 )
 from complaints.models import (
+    DEFAULT_REMINDER_THRESHOLDS,
     OPEN_STATUSES,
     Complaint,
     DeadlineRule,
@@ -48,7 +49,6 @@ DUE_FIELD: dict[str, str] = {
 }
 OVERDUE = Reminder.Threshold.OVERDUE.value
 ESCALATED = Reminder.Threshold.ESCALATED.value
-DEFAULT_THRESHOLDS = [50, 80]
 SCHEDULE_FIELDS = [
     "deadline_rule",
     "accept_due_at",
@@ -91,7 +91,7 @@ def current_stage(complaint: Complaint) -> str | None:
 
 def thresholds_of(complaint: Complaint) -> list[int]:
     rule = complaint.deadline_rule if complaint.deadline_rule_id else None
-    return rule.thresholds if rule is not None else list(DEFAULT_THRESHOLDS)
+    return rule.thresholds if rule is not None else list(DEFAULT_REMINDER_THRESHOLDS)
 
 
 def milestones(complaint: Complaint) -> list[tuple[str, datetime]]:
