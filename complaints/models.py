@@ -100,6 +100,9 @@ class Category(models.Model):
 # split or extended).
 MAX_RULE_HOURS = 480
 MAX_RULE_DAYS = 60
+# The reminder percentages of a new rule, of a rule whose stored value can't be
+# read, and of a case without a rule.
+DEFAULT_REMINDER_THRESHOLDS: tuple[int, ...] = (50, 80)
 
 
 def parse_thresholds(text: str) -> list[int]:
@@ -196,7 +199,7 @@ class DeadlineRule(models.Model):
     reminder_thresholds = models.CharField(
         _("reminders at (percent of each stage)"),
         max_length=32,
-        default="50,80",
+        default=",".join(str(p) for p in DEFAULT_REMINDER_THRESHOLDS),
         blank=True,
         help_text=_(
             "Percentages of a stage's working time, ascending, e.g. 50,80. At "
@@ -313,7 +316,7 @@ class DeadlineRule(models.Model):
         try:
             return parse_thresholds(self.reminder_thresholds)
         except Exception:  # noqa: BLE001 - a stored value is checked on save
-            return [50, 80]
+            return list(DEFAULT_REMINDER_THRESHOLDS)
 
 
 class Status(models.TextChoices):

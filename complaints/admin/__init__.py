@@ -28,12 +28,8 @@ from complaints.admin.changelist import (
     ExtensionFilter,
     UnitFilter,
 )
-from complaints.admin.display import (
-    deadline_badge,
-    is_desk,
-    local_time,
-    status_badge,
-)
+from complaints.admin.display import is_desk, status_badge
+from complaints.deadlines.display import deadline_badge, local_time
 from complaints.models import Category, Complaint
 from squads.admin import ScopedAdmin
 from squads.roles import LEADERS, role_of

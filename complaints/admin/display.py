@@ -1,19 +1,20 @@
-"""How cases read in the admin: badges, labels, the staff timeline."""
+"""How cases read in the admin: the status badge, the staff timeline.
+
+The deadline badge is complaints.deadlines.display's.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
-from complaints import deadlines, selectors
-from complaints.models import Channel, Complaint, Method, Satisfaction, Stage
+from complaints import selectors
+from complaints.deadlines.display import local_time
+from complaints.models import Channel, Complaint, Method, Satisfaction
 from squads.roles import DESK, ROLE_LABELS, role_of
 
 # Bulk actions touch at most this many cases at once (select-across on a
@@ -129,73 +130,3 @@ def status_badge(complaint: Complaint) -> str:
         complaint.status,
         complaint.get_status_display(),
     )
-
-
-def local_time(value: datetime | str | None) -> str:
-    """A moment as the bureau reads it: 2026-02-25 10:30 (Asia/Shanghai)."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value is None:
-        return "—"
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-
-
-def working_time_text(seconds: int) -> str:
-    """Working time as a person reads it: 3.5 working hours, 2 working days."""
-    hours = seconds / 3600
-    days = deadlines.working_days_of(seconds)
-    if days < 1:
-        return gettext("%(hours)s working hours") % {"hours": f"{hours:.1f}"}
-    shown = f"{days:.1f}".removesuffix(".0")
-    return ngettext(
-        "%(days)s working day", "%(days)s working days", 1 if shown == "1" else 2
-    ) % {"days": shown}
-
-
-DEADLINE_STATES = {
-    "on_track": _("on track"),
-    "due_soon": _("due soon"),
-    "overdue": _("overdue"),
-}
-
-
-def deadline_text(complaint: Complaint, *, now: datetime | None = None) -> str:
-    """The badge's words: "3.5 working hours left" or "overdue by 1 working day"."""
-    state = deadlines.clock(complaint, now=now)
-    if state is None:
-        return ""
-    if state.state == "overdue":
-        if state.seconds <= 0:
-            return str(DEADLINE_STATES["overdue"])
-        return gettext("overdue by %(time)s") % {
-            "time": working_time_text(state.seconds)
-        }
-    return gettext("%(time)s left") % {"time": working_time_text(state.seconds)}
-
-
-def deadline_badge(complaint: Complaint, *, now: datetime | None = None) -> str:
-    """The deadline badge of an open case, from its stored due time (no query)."""
-    state = deadlines.clock(complaint, now=now)
-    if state is None:
-        return "—"
-    stage = deadlines.current_stage(complaint)
-    return format_html(
-        '<span class="cd-badge cd-due cd-due-{}" title="{}">'
-        '<span class="cd-due-state">{}</span> {}</span>',
-        state.state.replace("_", "-"),
-        gettext("%(stage)s due %(time)s")
-        % {
-            "stage": stage_label(stage),
-            "time": local_time(complaint.current_due_at),
-        },
-        DEADLINE_STATES[state.state],
-        deadline_text(complaint, now=now),
-    )
-
-
-def stage_label(stage: str | None) -> str:
-    """A clocked stage's name (处置), or nothing for a case that has none."""
-    return str(Stage(stage).label) if stage in Stage.values else ""

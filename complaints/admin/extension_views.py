@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from citymgmt.errors import Forbidden
-from complaints import deadlines, selectors, services
-from complaints.admin.display import deadline_badge, local_time, stage_label
+from complaints import selectors, services
 from complaints.admin.forms import ExtensionDecisionForm, ExtensionRequestForm
+from complaints.deadlines.clock import current_stage
+from complaints.deadlines.display import deadline_badge, local_time, stage_label
 from complaints.models import Complaint, Status
 
 
@@ -45,7 +46,7 @@ class ExtensionViews:
             "deadline_due": local_time(complaint.current_due_at)
             if complaint.is_open and complaint.current_due_at
             else "",
-            "deadline_stage": stage_label(deadlines.current_stage(complaint)) or None,
+            "deadline_stage": stage_label(current_stage(complaint)) or None,
             "extension_pending": pending,
             "extension_request_url": reverse(
                 "admin:complaints_complaint_extension_request", args=[complaint.pk]
