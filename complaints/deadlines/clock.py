@@ -12,6 +12,7 @@ working day after it).
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -75,14 +76,14 @@ def stage_due(rule: DeadlineRule, stage: str, start: datetime) -> datetime:
     """The due moment of a stage that starts at `start` under this rule."""
     if stage == Stage.DISPOSE and rule.dispose_days:
         return add_working_days(start, rule.dispose_days)
-    hours = {
+    hours: dict[str, Decimal | None] = {
         Stage.ACCEPT: rule.accept_hours,
         Stage.DISPATCH: rule.dispatch_hours,
         Stage.SIGN: rule.sign_hours,
         Stage.DISPOSE: rule.dispose_hours,
         Stage.VERIFY: rule.verify_hours,
-    }[stage]
-    return add_working_hours(start, float(hours or 0))
+    }
+    return add_working_hours(start, float(hours[stage] or 0))
 
 
 def current_stage(complaint: Complaint) -> str | None:

@@ -27,7 +27,7 @@ def _case_line(complaint: Complaint) -> dict[str, Any]:
         "due_at": complaint.current_due_at.isoformat()
         if complaint.current_due_at
         else "",
-        "unit": complaint.squad.name if complaint.squad_id else "",
+        "unit": complaint.squad.name if complaint.squad is not None else "",
     }
 
 

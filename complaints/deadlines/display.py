@@ -51,10 +51,11 @@ def working_days_of(seconds: int) -> float:
 def local_time(value: datetime | str | None) -> str:
     """A moment as the bureau reads it: 2026-02-25 10:30 (Asia/Shanghai)."""
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if value is None:
         return "—"
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -107,8 +107,9 @@ def recipients(
             people = list(staff.dispatchers)
         else:
             people = []
-            if complaint.assignee_id and complaint.assignee.is_active:
-                people.append(complaint.assignee.user)
+            assignee = complaint.assignee
+            if assignee is not None and assignee.is_active:
+                people.append(assignee.user)
             people += staff.unit_leaders(complaint.squad_id)
         if threshold == OVERDUE:
             people += staff.dispatchers
@@ -156,7 +157,7 @@ def _send_reminder(
         "reference": complaint.reference,
         "stage": reminder.stage,
         "due_at": reminder.due_at,
-        "unit": complaint.squad.name if complaint.squad_id else "",
+        "unit": complaint.squad.name if complaint.squad is not None else "",
     }
     if threshold.isdigit():
         context["percent"] = int(threshold)
@@ -202,8 +203,9 @@ def _sweep_batch(
     )
     wanted: list[Reminder] = []
     for complaint in cases:
-        stage = current_stage(complaint)
-        if stage is None:
+        stage, due = current_stage(complaint), complaint.current_due_at
+        if stage is None or due is None:
+            # Nothing to watch: closed, or no rule gave the stage a due moment.
             complaint.next_check_at = None
             continue
         send, complaint.next_check_at = due_to_send(complaint, now=now)
@@ -212,7 +214,7 @@ def _sweep_batch(
                 complaint=complaint,
                 stage=stage,
                 threshold=label,
-                due_at=complaint.current_due_at,
+                due_at=due,
                 claim=claim,
                 created_at=now,
             )
