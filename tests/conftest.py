@@ -205,6 +205,21 @@ def supervisor(tree: Tree):
 
 
 @pytest.fixture
+def users(
+    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
+) -> dict:
+    """The staff personas by role, for tests that hand a case from one to another."""
+    return {
+        "dispatcher": dispatcher,
+        "squad_leader": squad_leader,
+        "instructor": instructor,
+        "officer": officer,
+        "supervisor": supervisor,
+        "other_squad_leader": other_squad_leader,
+    }
+
+
+@pytest.fixture
 def citizen() -> Client:
     return Client()
 

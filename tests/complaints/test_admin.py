@@ -37,20 +37,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
-@pytest.fixture
-def users(
-    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
-):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-        "other_squad_leader": other_squad_leader,
-    }
-
-
 def change_url(complaint: Complaint) -> str:
     return f"{LIST}{complaint.pk}/change/"
 

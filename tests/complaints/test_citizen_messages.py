@@ -24,17 +24,6 @@ PHONE = "13912345678"
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
-@pytest.fixture
-def users(dispatcher, squad_leader, instructor, officer, supervisor):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-    }
-
-
 def sms(template: str | None = None):
     rows = Notification.objects.filter(channel="sms")
     return rows.filter(template=template) if template else rows

@@ -25,17 +25,6 @@ _fresh_calendar_cache = clock._fresh_calendar_cache
 calendar_2026 = clock.calendar_2026
 
 
-@pytest.fixture
-def users(dispatcher, squad_leader, instructor, officer, supervisor):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-    }
-
-
 def fresh(complaint: Complaint) -> Complaint:
     return Complaint.objects.get(pk=complaint.pk)
 

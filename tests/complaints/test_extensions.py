@@ -25,20 +25,6 @@ _fresh_calendar_cache = clock._fresh_calendar_cache
 calendar_2026 = clock.calendar_2026
 
 
-@pytest.fixture
-def users(
-    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
-):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-        "other_squad_leader": other_squad_leader,
-    }
-
-
 def fresh(complaint: Complaint) -> Complaint:
     return Complaint.objects.get(pk=complaint.pk)
 
