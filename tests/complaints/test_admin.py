@@ -23,7 +23,14 @@ from complaints.models import (
 )
 from complaints.services import complaint_act
 from squads.models import Member
-from tests.complaints.factories import jpeg_bytes, photo, submit, upload, walk_to
+from tests.complaints.factories import (
+    fresh,
+    jpeg_bytes,
+    photo,
+    submit,
+    upload,
+    walk_to,
+)
 from tests.squads.factories import make_member
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -43,10 +50,6 @@ def change_url(complaint: Complaint) -> str:
 
 def act_url(complaint: Complaint, action: str) -> str:
     return f"{LIST}{complaint.pk}/act/{action}/"
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
 
 
 def act(client, complaint: Complaint, action: str, files=None, **data):

@@ -12,10 +12,9 @@ from django.utils import translation
 
 from complaints import deadlines
 from complaints.models import Category, Complaint, DeadlineRule, Stage, Status
-from complaints.services import complaint_act
 from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
-from tests.complaints.factories import photo, submit
+from tests.complaints.factories import fresh, move, photo, submit
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 RULES = "/admin/complaints/deadlinerule/"
@@ -23,15 +22,6 @@ RULES = "/admin/complaints/deadlinerule/"
 # The shared fixtures of the deadline tests (tests/complaints/clock.py).
 _fresh_calendar_cache = clock._fresh_calendar_cache
 calendar_2026 = clock.calendar_2026
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-def move(complaint, action, by, when, **inputs) -> Complaint:
-    with frozen(when):
-        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 # --- Due times across the 2026 Spring Festival -------------------------------------

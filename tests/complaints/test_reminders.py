@@ -22,26 +22,16 @@ import complaints.tasks  # noqa: F401 - registers the tasks
 from citymgmt.notifications.models import Notification
 from complaints import deadlines
 from complaints.models import Complaint, Reminder, Status
-from complaints.services import complaint_act
 from squads.models import Member
 from tests.citymgmt.test_celery import project_app
 from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
-from tests.complaints.factories import submit
+from tests.complaints.factories import fresh, move, submit
 
 # The shared fixtures of the deadline tests (tests/complaints/clock.py).
 _fresh_calendar_cache = clock._fresh_calendar_cache
 calendar_2026 = clock.calendar_2026
 deadline_rules = clock.deadline_rules
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-def move(complaint, action, by, when, **inputs) -> Complaint:
-    with frozen(when):
-        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 def in_processing(tree, users, *, community=None) -> Complaint:
