@@ -60,6 +60,24 @@ def _fresh_calendar_cache():
     clear_cache()
 
 
+@pytest.fixture
+def calendar_2026(db):
+    """2025 and 2026 holidays and make-up days, as `load_holidays` loads them.
+
+    They come from chinese-calendar through the service; the cached years are
+    forgotten before and after, so rows rolled back with a test are not seen.
+    """
+    from citymgmt.workdays.calendar import clear_cache
+    from citymgmt.workdays.services import calendar_load_year
+
+    clear_cache()
+    calendar_load_year(2025)
+    calendar_load_year(2026)
+    clear_cache()
+    yield
+    clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request) -> None:
     """Put back what migrations seed: a transactional test starts after a flush."""

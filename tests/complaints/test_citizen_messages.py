@@ -14,11 +14,7 @@ from citymgmt.notifications.models import Notification
 from complaints.models import Complaint
 from complaints.services import complaint_act
 from tests.citymgmt.test_celery import project_app
-from tests.complaints import clock
 from tests.complaints.factories import submit, walk_to
-
-_fresh_calendar_cache = clock._fresh_calendar_cache
-deadline_rules = clock.deadline_rules
 
 PHONE = "13912345678"
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"

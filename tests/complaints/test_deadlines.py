@@ -12,16 +12,11 @@ from django.utils import translation
 
 from complaints import deadlines
 from complaints.models import Category, Complaint, DeadlineRule, Stage, Status
-from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, photo, submit
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 RULES = "/admin/complaints/deadlinerule/"
-
-# The shared fixtures of the deadline tests (tests/complaints/clock.py).
-_fresh_calendar_cache = clock._fresh_calendar_cache
-calendar_2026 = clock.calendar_2026
 
 
 # --- Due times across the 2026 Spring Festival -------------------------------------

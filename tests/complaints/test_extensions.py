@@ -11,17 +11,12 @@ from complaints.services import (
     extension_decide,
     extension_request,
 )
-from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, submit
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LIST = "/admin/complaints/complaint/"
 REASON = "商户承诺一周内搬入便民市场，需等待摊位空出。"
-
-# The shared fixtures of the deadline tests (tests/complaints/clock.py).
-_fresh_calendar_cache = clock._fresh_calendar_cache
-calendar_2026 = clock.calendar_2026
 
 
 @pytest.fixture

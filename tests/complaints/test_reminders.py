@@ -24,14 +24,8 @@ from complaints import deadlines
 from complaints.models import Complaint, Reminder, Status
 from squads.models import Member
 from tests.citymgmt.test_celery import project_app
-from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, submit
-
-# The shared fixtures of the deadline tests (tests/complaints/clock.py).
-_fresh_calendar_cache = clock._fresh_calendar_cache
-calendar_2026 = clock.calendar_2026
-deadline_rules = clock.deadline_rules
 
 
 def in_processing(tree, users, *, community=None) -> Complaint:
