@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -93,6 +94,20 @@ def _reference_data(request) -> None:
     seed_categories(apps)
     seed_deadline_rules(apps)
     sync_role_groups(apps)
+
+
+@pytest.fixture
+def empty_cache():
+    """Rate limits and throttles count in the cache: start, and leave, it empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> None:
+    """Uploaded files go to the test's own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

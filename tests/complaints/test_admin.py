@@ -39,9 +39,7 @@ MASKED = "139****5678"
 LIST = "/admin/complaints/complaint/"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def change_url(complaint: Complaint) -> str:

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -41,12 +40,8 @@ NO_PHOTOS = "06028"
 ROLES = ["dispatcher", "squad_leader", "instructor", "officer", "supervisor"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate limits count in the cache; each test starts at zero.
-    cache.clear()
-    yield
-    cache.clear()
+# Rate limits count in the cache; each test starts at zero.
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def jpeg(color: str = "orange", size=(64, 48)) -> bytes:
