@@ -1,5 +1,8 @@
 """Shared fixtures: a small unit tree, the staff personas, and the real services.
 
+Also the helpers several packages use: Celery apps configured like the
+project's, a local SMS gateway, waiting for a worker.
+
 With REQUIRE_SERVICES=1 (set by .ci/run) a test that needs PostgreSQL or
 Redis fails when the service is missing; without it, such a test skips with
 the reason. REQUIRE_BROWSER=1 does the same for Chromium.
@@ -9,9 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from celery import Celery
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -27,6 +33,8 @@ from tests.squads.factories import (
 )
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# A broker nobody listens on: publishing fails at once.
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 def _required(name: str) -> bool:
@@ -126,6 +134,48 @@ def redis_url() -> str:
     except redis.exceptions.ConnectionError as exc:
         need(False, f"Redis at {url} does not answer: {exc}")
     return url
+
+
+@pytest.fixture
+def redis_broker(redis_url, monkeypatch) -> str:
+    """The test Redis, with each test app using the broker it is given."""
+    # Celery prefers the environment's broker over an app's configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    return redis_url
+
+
+def project_app(**overrides) -> Celery:
+    """A fresh Celery app configured like the project's, with some values changed."""
+    fresh = Celery("citymgmt", set_as_current=False)
+    fresh.config_from_object("django.conf:settings", namespace="CELERY")
+    fresh.conf.update(overrides)
+    return fresh
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    """Poll condition until it holds or the seconds run out; its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def gateway(settings):
+    """A local SMS gateway, and the settings that send through it."""
+    from tests.notifications.gateway import Gateway
+
+    stand_in = Gateway()
+    server = stand_in.start()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = stand_in.url
+    settings.SMS_GATEWAY_KEY = "test-key-123"
+    settings.SMS_GATEWAY_TIMEOUT = 1
+    yield stand_in
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass

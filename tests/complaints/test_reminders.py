@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -23,9 +22,9 @@ from citymgmt.notifications.models import Notification
 from complaints import deadlines
 from complaints.models import Complaint, Reminder, Status
 from squads.models import Member
-from tests.citymgmt.test_celery import project_app
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, submit
+from tests.conftest import project_app, wait_for
 
 
 def in_processing(tree, users, *, community=None) -> Complaint:
@@ -315,22 +314,6 @@ def test_two_sweeps_at_once_send_each_reminder_once(
 
 
 # --- A real Celery worker on Redis ------------------------------------------------
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
-@pytest.fixture
-def redis_broker(redis_url, monkeypatch) -> str:
-    # Celery prefers the environment's broker over an app's configuration.
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    return redis_url
 
 
 @pytest.mark.django_db(transaction=True)
