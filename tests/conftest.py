@@ -33,6 +33,8 @@ from tests.squads.factories import (
 )
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Request headers that ask for an English answer.
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # A broker nobody listens on: publishing fails at once.
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 

@@ -37,6 +37,8 @@ def photo(color: str = "orange") -> PreparedPhoto:
     return prepare_photo(upload(jpeg_bytes(color=color)))
 
 
+# The phone a submitted case gives, unless told otherwise.
+PHONE = "13912345678"
 DEFAULT = object()
 
 
@@ -45,7 +47,7 @@ def submit(tree, *, code: str = "09006", community=DEFAULT, **extra) -> Complain
         "category": Category.objects.get(code=code),
         "description": "放学时间校门口有流动摊贩占道经营，影响学生通行。",
         "address": "西苑小学东门",
-        "phone": "13912345678",
+        "phone": PHONE,
         "community": tree.community_a if community is DEFAULT else community,
         "citizen_name": "张女士",
     }

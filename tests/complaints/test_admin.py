@@ -24,6 +24,7 @@ from complaints.models import (
 from complaints.services import complaint_act
 from squads.models import Member
 from tests.complaints.factories import (
+    PHONE,
     fresh,
     jpeg_bytes,
     photo,
@@ -31,10 +32,9 @@ from tests.complaints.factories import (
     upload,
     walk_to,
 )
+from tests.conftest import EN
 from tests.squads.factories import make_member
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PHONE = "13912345678"
 MASKED = "139****5678"
 LIST = "/admin/complaints/complaint/"
 

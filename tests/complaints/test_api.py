@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from citymgmt import ratelimit
@@ -27,12 +25,12 @@ from complaints.models import (
 )
 from complaints.workflow import TRANSITIONS
 from squads.models import Member
-from tests.complaints.factories import walk_to_by_one
+from tests.complaints.factories import jpeg_bytes, upload, walk_to_by_one
+from tests.conftest import EN
 
 LIST = "/api/v1/complaints/"
 TRACK = "/api/v1/complaints/track/"
 RATE = "/api/v1/complaints/track/rate/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 REFERENCE_RE = re.compile(r"^\d{8}-\d{4}$")
 STAFF_NAMES = ["孙队长", "李指导员", "王队长", "赵队员", "钱受理", "周督查"]
 # Noise nuisance: disposal needs no photos, so the matrix below needs none.
@@ -44,14 +42,8 @@ ROLES = ["dispatcher", "squad_leader", "instructor", "officer", "supervisor"]
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
-def jpeg(color: str = "orange", size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
 def photo_upload(name: str = "photo.jpg", color: str = "orange") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, jpeg(color), content_type="image/jpeg")
+    return upload(jpeg_bytes(size=(64, 48), color=color), name)
 
 
 def payload(**extra) -> dict:

@@ -12,10 +12,8 @@ from citymgmt.errors import DomainError
 from citymgmt.notifications.models import Notification
 from complaints.models import Complaint
 from complaints.services import complaint_act
-from tests.complaints.factories import submit, walk_to
+from tests.complaints.factories import PHONE, submit, walk_to
 from tests.conftest import CLOSED_PORT_BROKER, project_app, wait_for
-
-PHONE = "13912345678"
 
 
 def sms(template: str | None = None):

@@ -14,8 +14,8 @@ from complaints import deadlines
 from complaints.models import Category, Complaint, DeadlineRule, Stage, Status
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, photo, submit
+from tests.conftest import EN
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 RULES = "/admin/complaints/deadlinerule/"
 
 

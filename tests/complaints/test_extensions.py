@@ -13,8 +13,8 @@ from complaints.services import (
 )
 from tests.complaints.clock import at, frozen, local
 from tests.complaints.factories import fresh, move, submit
+from tests.conftest import EN
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LIST = "/admin/complaints/complaint/"
 REASON = "商户承诺一周内搬入便民市场，需等待摊位空出。"
 
