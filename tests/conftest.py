@@ -1,5 +1,8 @@
 """Shared fixtures: a small unit tree, the staff personas, and the real services.
 
+Also the helpers several packages use: Celery apps configured like the
+project's, a local SMS gateway, waiting for a worker.
+
 With REQUIRE_SERVICES=1 (set by .ci/run) a test that needs PostgreSQL or
 Redis fails when the service is missing; without it, such a test skips with
 the reason. REQUIRE_BROWSER=1 does the same for Chromium.
@@ -9,9 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from celery import Celery
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -26,6 +33,10 @@ from tests.squads.factories import (
 )
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Request headers that ask for an English answer.
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+# A broker nobody listens on: publishing fails at once.
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 def _required(name: str) -> bool:
@@ -60,6 +71,24 @@ def _fresh_calendar_cache():
     clear_cache()
 
 
+@pytest.fixture
+def calendar_2026(db):
+    """2025 and 2026 holidays and make-up days, as `load_holidays` loads them.
+
+    They come from chinese-calendar through the service; the cached years are
+    forgotten before and after, so rows rolled back with a test are not seen.
+    """
+    from citymgmt.workdays.calendar import clear_cache
+    from citymgmt.workdays.services import calendar_load_year
+
+    clear_cache()
+    calendar_load_year(2025)
+    calendar_load_year(2026)
+    clear_cache()
+    yield
+    clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request) -> None:
     """Put back what migrations seed: a transactional test starts after a flush."""
@@ -78,6 +107,20 @@ def _reference_data(request) -> None:
 
 
 @pytest.fixture
+def empty_cache():
+    """Rate limits and throttles count in the cache: start, and leave, it empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> None:
+    """Uploaded files go to the test's own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
 def require_postgres(db) -> None:
     need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
 
@@ -93,6 +136,48 @@ def redis_url() -> str:
     except redis.exceptions.ConnectionError as exc:
         need(False, f"Redis at {url} does not answer: {exc}")
     return url
+
+
+@pytest.fixture
+def redis_broker(redis_url, monkeypatch) -> str:
+    """The test Redis, with each test app using the broker it is given."""
+    # Celery prefers the environment's broker over an app's configuration.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    return redis_url
+
+
+def project_app(**overrides) -> Celery:
+    """A fresh Celery app configured like the project's, with some values changed."""
+    fresh = Celery("citymgmt", set_as_current=False)
+    fresh.config_from_object("django.conf:settings", namespace="CELERY")
+    fresh.conf.update(overrides)
+    return fresh
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    """Poll condition until it holds or the seconds run out; its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def gateway(settings):
+    """A local SMS gateway, and the settings that send through it."""
+    from tests.notifications.gateway import Gateway
+
+    stand_in = Gateway()
+    server = stand_in.start()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = stand_in.url
+    settings.SMS_GATEWAY_KEY = "test-key-123"
+    settings.SMS_GATEWAY_TIMEOUT = 1
+    yield stand_in
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass
@@ -202,6 +287,21 @@ def dispatcher(tree: Tree):
 @pytest.fixture
 def supervisor(tree: Tree):
     return _persona("supervisor", Member.Role.SUPERVISOR, None, "周督查", "13805360006")
+
+
+@pytest.fixture
+def users(
+    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
+) -> dict:
+    """The staff personas by role, for tests that hand a case from one to another."""
+    return {
+        "dispatcher": dispatcher,
+        "squad_leader": squad_leader,
+        "instructor": instructor,
+        "officer": officer,
+        "supervisor": supervisor,
+        "other_squad_leader": other_squad_leader,
+    }
 
 
 @pytest.fixture

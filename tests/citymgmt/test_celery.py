@@ -7,14 +7,7 @@ from celery.contrib.testing.worker import start_worker
 
 import citymgmt.tasks  # noqa: F401 - registers the shared tasks
 from citymgmt.celery import app
-
-
-def project_app(**overrides) -> Celery:
-    """A fresh Celery app configured like the project's, with some values changed."""
-    fresh = Celery("citymgmt", set_as_current=False)
-    fresh.config_from_object("django.conf:settings", namespace="CELERY")
-    fresh.conf.update(overrides)
-    return fresh
+from tests.conftest import project_app
 
 
 def run_probe(celery_app: Celery) -> dict:

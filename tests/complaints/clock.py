@@ -1,4 +1,4 @@
-"""Shared pieces of the deadline tests: the 2026 calendar, moments, time travel.
+"""Shared pieces of the deadline tests: moments in 2026 and time travel.
 
 The 2026 Spring Festival (chinese-calendar, State Council schedule): Saturday
 2026-02-14 is a make-up working day, 2026-02-15 to 2026-02-23 are days off,
@@ -12,11 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
-
-from citymgmt.workdays import calendar
-from citymgmt.workdays.services import calendar_load_year
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -35,30 +31,3 @@ def frozen(moment: datetime):
     """Stop the clock at a moment (Django's timezone.now() included)."""
     with time_machine.travel(moment, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    # The calendar keeps years in the process; rows rolled back with another
-    # test must not be seen here.
-    calendar.clear_cache()
-    yield
-    calendar.clear_cache()
-
-
-@pytest.fixture
-def calendar_2026(db):
-    """2025 and 2026 holidays and make-up days, as `load_holidays` loads them."""
-    calendar_load_year(2025)
-    calendar_load_year(2026)
-    calendar.clear_cache()
-
-
-@pytest.fixture
-def deadline_rules(db):
-    """The seeded rules; a transactional test starts after a flush without them."""
-    from django.apps import apps
-
-    from complaints.deadline_rules_data import seed_deadline_rules
-
-    seed_deadline_rules(apps)

@@ -23,32 +23,23 @@ from complaints.models import (
 )
 from complaints.services import complaint_act
 from squads.models import Member
-from tests.complaints.factories import jpeg_bytes, photo, submit, upload, walk_to
+from tests.complaints.factories import (
+    PHONE,
+    fresh,
+    jpeg_bytes,
+    photo,
+    submit,
+    upload,
+    walk_to,
+)
+from tests.conftest import EN
 from tests.squads.factories import make_member
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PHONE = "13912345678"
 MASKED = "139****5678"
 LIST = "/admin/complaints/complaint/"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def users(
-    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
-):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-        "other_squad_leader": other_squad_leader,
-    }
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def change_url(complaint: Complaint) -> str:
@@ -57,10 +48,6 @@ def change_url(complaint: Complaint) -> str:
 
 def act_url(complaint: Complaint, action: str) -> str:
     return f"{LIST}{complaint.pk}/act/{action}/"
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
 
 
 def act(client, complaint: Complaint, action: str, files=None, **data):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from citymgmt import ratelimit
@@ -28,11 +25,12 @@ from complaints.models import (
 )
 from complaints.workflow import TRANSITIONS
 from squads.models import Member
+from tests.complaints.factories import jpeg_bytes, upload, walk_to_by_one
+from tests.conftest import EN
 
 LIST = "/api/v1/complaints/"
 TRACK = "/api/v1/complaints/track/"
 RATE = "/api/v1/complaints/track/rate/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 REFERENCE_RE = re.compile(r"^\d{8}-\d{4}$")
 STAFF_NAMES = ["孙队长", "李指导员", "王队长", "赵队员", "钱受理", "周督查"]
 # Noise nuisance: disposal needs no photos, so the matrix below needs none.
@@ -40,22 +38,12 @@ NO_PHOTOS = "06028"
 ROLES = ["dispatcher", "squad_leader", "instructor", "officer", "supervisor"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate limits count in the cache; each test starts at zero.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def jpeg(color: str = "orange", size=(64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "JPEG")
-    return buffer.getvalue()
+# Rate limits count in the cache; each test starts at zero.
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def photo_upload(name: str = "photo.jpg", color: str = "orange") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, jpeg(color), content_type="image/jpeg")
+    return upload(jpeg_bytes(size=(64, 48), color=color), name)
 
 
 def payload(**extra) -> dict:
@@ -91,35 +79,6 @@ def submit(tree, *, code: str = NO_PHOTOS, community=None, **extra) -> Complaint
     }
     fields.update(extra)
     return services.complaint_submit(**fields)
-
-
-def walk_to(complaint: Complaint, status: str, *, by, officer=None) -> Complaint:
-    """Move a submitted case along the main line until it reaches status.
-
-    A supervisor takes every step; when an officer is given, the case is
-    assigned to them right after dispatch, so they see it from then on.
-    """
-    steps = [
-        ("accept", {}),
-        ("dispatch", {}),
-        ("assign", {"assignee": officer}),
-        ("sign", {}),
-        ("dispose", {"method": "service", "result": "已引导摊贩入市经营。"}),
-        ("verify", {}),
-    ]
-    for action, inputs in steps:
-        if action == "assign":
-            if officer is None or complaint.status != Status.DISPATCHED:
-                continue
-        elif complaint.status == status:
-            break
-        if action == "dispose" and complaint.category.requires_disposal_photos:
-            raise AssertionError("walk_to disposes without photos")
-        complaint = services.complaint_act(
-            complaint=complaint, action=action, by=by, **inputs
-        )
-    assert complaint.status == status
-    return complaint
 
 
 def member_of(user) -> Member:
@@ -324,7 +283,9 @@ def test_filing_ignores_a_staff_session(tree, client_for, dispatcher):
 @pytest.fixture
 def closed_case(tree, supervisor, officer):
     complaint = submit(tree)
-    return walk_to(complaint, "closed", by=supervisor, officer=member_of(officer))
+    return walk_to_by_one(
+        complaint, "closed", by=supervisor, officer=member_of(officer)
+    )
 
 
 def track(client, reference, last4="5678", **headers):
@@ -515,14 +476,14 @@ def _references(response) -> set[str]:
 @pytest.fixture
 def spread(tree, supervisor, officer):
     """A case for each unit, dispatched; one waiting at the desk; one assigned."""
-    a = walk_to(submit(tree), "dispatched", by=supervisor)
-    b = walk_to(
+    a = walk_to_by_one(submit(tree), "dispatched", by=supervisor)
+    b = walk_to_by_one(
         submit(tree, community=tree.community_b, phone="13700001111"),
         "dispatched",
         by=supervisor,
     )
     desk = submit(tree, phone="13600002222")
-    assigned = walk_to(
+    assigned = walk_to_by_one(
         submit(tree, phone="13500003333"),
         "processing",
         by=supervisor,
@@ -679,7 +640,7 @@ def test_the_detail_shows_fields_events_photos_and_actions(
         citizen_name="张女士",
         photos=[],
     )
-    walk_to(complaint, "dispatched", by=supervisor)
+    walk_to_by_one(complaint, "dispatched", by=supervisor)
 
     response = client_for(squad_leader).get(f"{LIST}{complaint.reference}/", **EN)
 
@@ -716,7 +677,7 @@ def test_an_anonymous_citizens_name_is_not_shown(tree, client_for, dispatcher):
 def test_another_units_leader_gets_404_for_detail_and_actions(
     tree, client_for, supervisor, other_squad_leader
 ):
-    complaint = walk_to(submit(tree), "dispatched", by=supervisor)
+    complaint = walk_to_by_one(submit(tree), "dispatched", by=supervisor)
     client = client_for(other_squad_leader)
 
     detail = client.get(f"{LIST}{complaint.reference}/")
@@ -772,7 +733,7 @@ def _inputs(action: str, *, tree, officer_member, original) -> dict:
 
 def _visible(role: str, status: str) -> bool:
     # Leaders see their unit's cases once dispatched; the officer, assigned
-    # right after dispatch by walk_to, sees them from then on.
+    # right after dispatch by walk_to_by_one, sees them from then on.
     return role in DESK_ROLES or status in AFTER_DISPATCH
 
 
@@ -793,7 +754,9 @@ def test_every_action_is_allowed_or_refused_per_role(
     transition = TRANSITIONS[action]
     officer_member = member_of(officer)
     original = submit(tree, phone="13700009999") if action == "merge" else None
-    complaint = walk_to(submit(tree), source, by=supervisor, officer=officer_member)
+    complaint = walk_to_by_one(
+        submit(tree), source, by=supervisor, officer=officer_member
+    )
     user = request.getfixturevalue(role)
     events_before = complaint.events.count()
     inputs = _inputs(
@@ -842,7 +805,9 @@ def test_an_action_from_a_state_it_does_not_start_from_is_refused(
 ):
     officer_member = member_of(officer)
     original = submit(tree, phone="13700009999")
-    complaint = walk_to(submit(tree), status, by=supervisor, officer=officer_member)
+    complaint = walk_to_by_one(
+        submit(tree), status, by=supervisor, officer=officer_member
+    )
     events_before = complaint.events.count()
     inputs = _inputs(
         action, tree=tree, officer_member=officer_member, original=original
@@ -874,7 +839,7 @@ def test_an_action_from_a_state_it_does_not_start_from_is_refused(
 def test_actions_that_need_a_reason_refuse_without_one(
     tree, client_for, supervisor, action, status
 ):
-    complaint = walk_to(submit(tree), status, by=supervisor)
+    complaint = walk_to_by_one(submit(tree), status, by=supervisor)
 
     response = post_json(
         client_for(supervisor),
@@ -908,7 +873,7 @@ def test_a_stale_status_is_a_conflict(tree, client_for, supervisor, dispatcher):
 
 
 def test_dispatch_to_an_unknown_unit_is_a_field_error(tree, client_for, dispatcher):
-    complaint = walk_to(submit(tree), "registered", by=dispatcher)
+    complaint = walk_to_by_one(submit(tree), "registered", by=dispatcher)
 
     response = post_json(
         client_for(dispatcher),
@@ -956,7 +921,7 @@ def test_merge_points_to_the_original(tree, client_for, dispatcher):
 @pytest.fixture
 def trading_case(tree, supervisor):
     complaint = submit(tree, code="09006")
-    return walk_to(complaint, "processing", by=supervisor)
+    return walk_to_by_one(complaint, "processing", by=supervisor)
 
 
 def test_dispose_needs_a_method_and_a_result(trading_case, client_for, squad_leader):

@@ -12,37 +12,11 @@ from django.utils import translation
 
 from complaints import deadlines
 from complaints.models import Category, Complaint, DeadlineRule, Stage, Status
-from complaints.services import complaint_act
-from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
-from tests.complaints.factories import photo, submit
+from tests.complaints.factories import fresh, move, photo, submit
+from tests.conftest import EN
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 RULES = "/admin/complaints/deadlinerule/"
-
-# The shared fixtures of the deadline tests (tests/complaints/clock.py).
-_fresh_calendar_cache = clock._fresh_calendar_cache
-calendar_2026 = clock.calendar_2026
-
-
-@pytest.fixture
-def users(dispatcher, squad_leader, instructor, officer, supervisor):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-    }
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-def move(complaint, action, by, when, **inputs) -> Complaint:
-    with frozen(when):
-        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 # --- Due times across the 2026 Spring Festival -------------------------------------

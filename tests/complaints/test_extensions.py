@@ -8,44 +8,15 @@ from django.utils import translation
 from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints.models import Complaint, ComplaintEvent, ExtensionRequest, Status
 from complaints.services import (
-    complaint_act,
     extension_decide,
     extension_request,
 )
-from tests.complaints import clock
 from tests.complaints.clock import at, frozen, local
-from tests.complaints.factories import submit
+from tests.complaints.factories import fresh, move, submit
+from tests.conftest import EN
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LIST = "/admin/complaints/complaint/"
 REASON = "商户承诺一周内搬入便民市场，需等待摊位空出。"
-
-# The shared fixtures of the deadline tests (tests/complaints/clock.py).
-_fresh_calendar_cache = clock._fresh_calendar_cache
-calendar_2026 = clock.calendar_2026
-
-
-@pytest.fixture
-def users(
-    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
-):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-        "other_squad_leader": other_squad_leader,
-    }
-
-
-def fresh(complaint: Complaint) -> Complaint:
-    return Complaint.objects.get(pk=complaint.pk)
-
-
-def move(complaint, action, by, when, **inputs) -> Complaint:
-    with frozen(when):
-        return complaint_act(complaint=complaint, action=action, by=by, **inputs)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -17,13 +16,8 @@ REFERENCE_RE = re.compile(r"\d{8}-\d{4}")
 DESCRIPTION = "每天放学时西苑小学东门有流动摊贩占道，孩子们只能走到机动车道上。"
 
 
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    """Each test starts with empty rate-limit counters and its own media folder."""
-    cache.clear()
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    yield
-    cache.clear()
+# Each test starts with empty rate-limit counters and its own media folder.
+pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
 
 
 def jpeg(*, gps: bool = False, size=(800, 600), name="photo.jpg") -> SimpleUploadedFile:

@@ -19,6 +19,7 @@ from django.utils import translation
 from citymgmt.errors import Conflict, NotAllowed
 from complaints import services
 from complaints.models import Category, Complaint, ComplaintEvent, Status
+from tests.complaints.factories import fresh
 from tests.squads.factories import make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +77,7 @@ def test_two_dispatchers_accepting_at_once_one_wins_the_other_is_told(
 
     def accept(i: int) -> Complaint:
         return services.complaint_act(
-            complaint=Complaint.objects.get(pk=complaint.pk),
+            complaint=fresh(complaint),
             action="accept",
             by=users[i],
             expected_status=Status.SUBMITTED,
@@ -106,7 +107,7 @@ def test_without_an_expected_status_the_second_is_refused_by_the_table(
 
     def accept(i: int) -> Complaint:
         return services.complaint_act(
-            complaint=Complaint.objects.get(pk=complaint.pk),
+            complaint=fresh(complaint),
             action="accept",
             by=users[i],
         )

@@ -22,20 +22,6 @@ from complaints.workflow import TRANSITIONS
 from tests.complaints.factories import photo, submit, walk_to
 
 
-@pytest.fixture
-def users(
-    dispatcher, squad_leader, instructor, officer, supervisor, other_squad_leader
-):
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-        "other_squad_leader": other_squad_leader,
-    }
-
-
 def test_submission_gets_a_readable_reference_and_is_routed_to_the_covering_unit(tree):
     complaint = submit(tree, community=tree.community_a1)
     assert re.fullmatch(r"\d{8}-\d{4}", complaint.reference)

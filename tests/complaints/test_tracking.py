@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -20,12 +19,7 @@ PHONE = "13912345678"
 CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    cache.clear()
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
 
 
 def photo(name: str):

@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from citymgmt.notifications.models import Notification
 from citymgmt.notifications.services import notify
+from tests.conftest import EN
 
 pytestmark = pytest.mark.django_db
 
 OUTBOX = "/admin/notifications/notification/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def sms(i: int, template: str = "complaint_received") -> Notification:

@@ -9,11 +9,11 @@ from django.test import RequestFactory
 
 from citymgmt.notifications.context_processors import bell
 from citymgmt.notifications.services import notify
+from tests.conftest import EN
 
 pytestmark = pytest.mark.django_db
 
 MINE = "/admin/notifications/notification/mine/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def overdue(user, reference: str):

@@ -9,13 +9,8 @@ from django.core.cache import cache
 
 from citymgmt.notifications.models import Notification
 from complaints.models import Complaint
-from tests.notifications.conftest import project_app
-from tests.notifications.test_worker import (
-    CLOSED_PORT_BROKER,
-    redis_app,
-    wait_for,
-    worker,
-)
+from tests.conftest import CLOSED_PORT_BROKER, project_app, wait_for
+from tests.notifications.test_worker import redis_app, worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 from celery import Celery
@@ -12,26 +11,15 @@ from django.db import transaction
 
 from citymgmt.notifications.models import Notification
 from citymgmt.notifications.services import notify
-from tests.notifications.conftest import project_app
+from tests.conftest import CLOSED_PORT_BROKER, project_app, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 
 def redis_app(url: str) -> Celery:
     app = project_app(broker_url=url, worker_hijack_root_logger=False)
     app.control.purge()  # messages other tests left in the shared queue
     return app
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 def worker(app: Celery):

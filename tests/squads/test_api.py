@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 
 from squads.models import Area, ContactCard, Squad
 from squads.services import squad_set_service_items
@@ -28,12 +27,8 @@ SQUAD_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The anonymous rate limit counts in the cache; each test starts at zero.
-    cache.clear()
-    yield
-    cache.clear()
+# The anonymous rate limit counts in the cache; each test starts at zero.
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def _codes(response) -> list[str]:
