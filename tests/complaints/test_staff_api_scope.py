@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from complaints.models import Category, Complaint, ComplaintEvent
 from tests.complaints.factories import submit, walk_to
+from tests.conftest import EN
 from tests.squads.factories import make_member
 
 LIST = "/api/v1/complaints/"
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def post(client, complaint: Complaint, action: str, data: dict):
@@ -24,17 +24,6 @@ def post(client, complaint: Complaint, action: str, data: dict):
         content_type="application/json",
         **EN,
     )
-
-
-@pytest.fixture
-def users(dispatcher, squad_leader, instructor, officer, supervisor):  # MERGE: drop
-    return {
-        "dispatcher": dispatcher,
-        "squad_leader": squad_leader,
-        "instructor": instructor,
-        "officer": officer,
-        "supervisor": supervisor,
-    }
 
 
 @pytest.fixture
