@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from squads.roles import UNIT_ROLES, Role
@@ -131,7 +132,7 @@ class Area(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _parent_errors(self) -> list[tuple[str, str]]:
+    def _parent_errors(self) -> list[tuple[str, str | Promise]]:
         """What is wrong with the parent: its level, or a code not under it."""
         wanted_parent = self.PARENT_LEVEL.get(self.level)
         parent = self.parent if self.parent_id else None
