@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from citymgmt.photos import prepare_photos
 from complaints import selectors
 from complaints.models import Category, RequestType, Satisfaction
-from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
 
 HONEYPOT = "website"
 DESCRIPTION_MIN = 10
@@ -273,8 +273,8 @@ class ComplaintForm(forms.Form):
         return self._communities.get(self.cleaned_data.get("community") or "")
 
     def clean_phone(self) -> str:
-        phone = normalize_phone(self.cleaned_data["phone"])
-        validate_mobile(phone)
+        phone = phones.normalize(self.cleaned_data["phone"])
+        phones.validate_mobile(phone)
         return phone
 
     def clean_citizen_name(self) -> str:
@@ -365,7 +365,7 @@ def preset_area(code: str) -> dict[str, str]:
 
 def normalize_reference(value: str) -> str:
     """20261123-0042 as typed: full-width digits, spaces, no hyphen."""
-    text = re.sub(r"[\s－—–_]", "-", (value or "").translate(FULLWIDTH).strip())
+    text = re.sub(r"[\s－—–_]", "-", (value or "").translate(phones.FULLWIDTH).strip())
     text = re.sub(r"-+", "-", text)
     if re.fullmatch(r"\d{12,14}", text):
         text = f"{text[:8]}-{text[8:]}"
@@ -405,7 +405,7 @@ class TrackForm(forms.Form):
         return reference
 
     def clean_phone_last4(self) -> str:
-        digits = self.cleaned_data["phone_last4"].translate(FULLWIDTH).strip()
+        digits = self.cleaned_data["phone_last4"].translate(phones.FULLWIDTH).strip()
         if not re.fullmatch(r"\d{4}", digits):
             raise ValidationError(
                 _("Enter the last 4 digits of the mobile number you gave.")

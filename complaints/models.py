@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from squads.models import Area, Member, PhoneField, Squad
-from squads.validators import validate_mobile
 
 
 class Category(models.Model):
@@ -450,7 +450,7 @@ class Complaint(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     citizen_name = models.CharField(_("name"), max_length=32, blank=True)
-    phone = PhoneField(_("mobile phone"), validators=[validate_mobile])
+    phone = PhoneField(_("mobile phone"), validators=[phones.validate_mobile])
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints.models import (
     OPEN_STATUSES,
@@ -163,13 +164,6 @@ def rating_open(*, complaint: Complaint) -> bool:
     return timezone.now() <= deadline
 
 
-def mask_phone(phone: str) -> str:
-    """138****1234: the first 3 and last 4 digits of a mobile number."""
-    if len(phone) < 8:
-        return "*" * len(phone)
-    return f"{phone[:3]}****{phone[-4:]}"
-
-
 def intake_areas() -> tuple[list, list]:
     """The streets and the communities (with their street) for the intake picker."""
     streets = list(Area.objects.filter(level=Area.Level.STREET).order_by("code"))
@@ -214,8 +208,8 @@ def search_filter(term: str) -> Q:
     match = re.fullmatch(r"(\d{8})-?(\d{4})", term)
     if match:
         return Q(reference=f"{match.group(1)}-{match.group(2)}")
-    if re.fullmatch(r"1[3-9]\d{9}", term):
-        return Q(phone=term)
+    if phones.is_mobile(term):
+        return Q(phone=phones.normalize(term))
     return Q(address__icontains=term)
 
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from citymgmt.errors import DomainError
 from complaints import selectors, services
 from complaints.admin.case_views import CaseViews
@@ -404,7 +405,7 @@ class ComplaintAdmin(CaseViews, ScopedAdmin):
     @admin.display(description=_("mobile phone"))
     def phone_masked(self, obj: Complaint) -> str:
         # Masked even for those who may reveal it: a reveal is one logged act.
-        return selectors.mask_phone(obj.phone)
+        return phones.mask(obj.phone)
 
     @admin.display(description=_("name"))
     def citizen_display(self, obj: Complaint) -> str:

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from complaints import deadlines, selectors, services
@@ -155,7 +156,7 @@ class CaseViews:
             ],
             "can_merge": "merge" in actions,
             "can_reveal_phone": request.user.has_perm("complaints.reveal_phone"),
-            "masked_phone": selectors.mask_phone(complaint.phone),
+            "masked_phone": phones.mask(complaint.phone),
             "photo_groups": [(label, items) for label, items in photo_groups if items],
             "timeline": timeline_rows(complaint),
             "duplicates": duplicates,

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from citymgmt.photos import prepare_photos
 from complaints import selectors
 from complaints.admin.display import STAFF_CHANNELS
 from complaints.models import Category, Channel, Complaint, Method, RequestType
 from squads.models import Area, Member, Squad
 from squads.selectors import squads_visible_to
-from squads.validators import validate_mobile
 
 
 class MultiplePhotoInput(forms.FileInput):
@@ -286,7 +286,9 @@ class FileOnBehalfForm(forms.Form):
         label=_("Caller's name"), max_length=32, required=False
     )
     phone = forms.CharField(
-        label=_("Caller's mobile phone"), max_length=20, validators=[validate_mobile]
+        label=_("Caller's mobile phone"),
+        max_length=20,
+        validators=[phones.validate_mobile],
     )
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     consent = forms.BooleanField(

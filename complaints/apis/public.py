@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from citymgmt import phones
 from complaints import selectors, services
 from complaints.apis.common import (
     ComplaintTrackThrottle,
@@ -40,7 +41,6 @@ from complaints.models import (
 )
 from squads import selectors as squad_selectors
 from squads.models import Area
-from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
 
 MICRODEGREE = Decimal("0.000001")
 # Payload keys a citizen may see on the public timeline.
@@ -208,9 +208,9 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
         ref_name = "ComplaintSubmit"
 
     def validate_phone(self, value: str) -> str:
-        phone = normalize_phone(value)
+        phone = phones.normalize(value)
         try:
-            validate_mobile(phone)
+            phones.validate_mobile(phone)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
         return phone
@@ -404,7 +404,7 @@ class TrackingQuerySerializer(serializers.Serializer):
         return normalize_reference(value)
 
     def validate_phone_last4(self, value: str) -> str:
-        digits = value.translate(FULLWIDTH).strip()
+        digits = value.translate(phones.FULLWIDTH).strip()
         if len(digits) != 4 or not digits.isdigit():
             raise serializers.ValidationError(
                 _("Enter the last 4 digits of the mobile number you gave.")

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from citymgmt import phones
 from complaints import selectors, services
 from complaints.api_filters import ComplaintFilter
 from complaints.apis.common import (
@@ -94,7 +95,7 @@ class ComplaintRowSerializer(serializers.Serializer):
         return code_name(complaint.squad)
 
     def get_phone(self, complaint: Complaint) -> str:
-        return selectors.mask_phone(complaint.phone)
+        return phones.mask(complaint.phone)
 
 
 class ComplaintListApi(generics.GenericAPIView):
