@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citymgmt import phones
 from citymgmt.photos import prepare_photos
-from complaints import selectors
+from complaints import references, selectors
 from complaints.models import Category, RequestType, Satisfaction
 
 HONEYPOT = "website"
@@ -25,7 +25,6 @@ DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 2000
 COMMENT_MAX = 500
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
-REFERENCE_RE = re.compile(r"^\d{8}-\d{4,6}$")
 MICRODEGREE = Decimal("0.000001")
 
 
@@ -363,15 +362,6 @@ def preset_area(code: str) -> dict[str, str]:
     return {"street": str(area.pk)}
 
 
-def normalize_reference(value: str) -> str:
-    """20261123-0042 as typed: full-width digits, spaces, no hyphen."""
-    text = re.sub(r"[\s－—–_]", "-", (value or "").translate(phones.FULLWIDTH).strip())
-    text = re.sub(r"-+", "-", text)
-    if re.fullmatch(r"\d{12,14}", text):
-        text = f"{text[:8]}-{text[8:]}"
-    return text[:20]
-
-
 class TrackForm(forms.Form):
     """A reference and the last 4 digits of the phone it was filed with."""
 
@@ -397,8 +387,8 @@ class TrackForm(forms.Form):
     )
 
     def clean_reference(self) -> str:
-        reference = normalize_reference(self.cleaned_data["reference"])
-        if not REFERENCE_RE.match(reference):
+        reference = references.parse(self.cleaned_data["reference"])
+        if reference is None:
             raise ValidationError(
                 _("A reference is 8 digits, a hyphen and 4 digits, e.g. 20261123-0042.")
             )

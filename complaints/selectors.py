@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden, NotAllowed
+from complaints import references
 from complaints.models import (
     OPEN_STATUSES,
     Attachment,
@@ -205,9 +205,9 @@ def search_filter(term: str) -> Q:
     Anything else searches the address (a scan, but only for free text).
     """
     term = "".join(term.split())[:64]
-    match = re.fullmatch(r"(\d{8})-?(\d{4})", term)
-    if match:
-        return Q(reference=f"{match.group(1)}-{match.group(2)}")
+    reference = references.parse(term)
+    if reference is not None:
+        return Q(reference=reference)
     if phones.is_mobile(term):
         return Q(phone=phones.normalize(term))
     return Q(address__icontains=term)

@@ -18,14 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from citymgmt import ratelimit
 from citymgmt.errors import DomainError
-from complaints import selectors, services
+from complaints import references, selectors, services
 from complaints.forms import (
     HONEYPOT,
     ComplaintForm,
     RateForm,
     TrackForm,
     initial_from,
-    normalize_reference,
     photo_limits,
     preset_area,
 )
@@ -267,7 +266,7 @@ def track(request: HttpRequest) -> HttpResponse:
         _remember(request, complaint.reference, last4)
         return redirect(_tracking_url(complaint.reference))
 
-    reference = normalize_reference(request.GET.get("reference", ""))
+    reference = references.normalize(request.GET.get("reference", ""))
     last4 = request.session.get(TRACKED_KEY, {}).get(reference)
     if last4:
         complaint = selectors.complaint_for_tracking(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citymgmt import phones
 from citymgmt.photos import prepare_photos
-from complaints import selectors
+from complaints import references, selectors
 from complaints.admin.display import STAFF_CHANNELS
 from complaints.models import Category, Channel, Complaint, Method, RequestType
 from squads.models import Area, Member, Squad
@@ -138,20 +137,21 @@ class MergeForm(CaseActionForm):
     opinion = _opinion_field()
 
     def clean_duplicate_of(self) -> Complaint:
-        value = "".join((self.cleaned_data.get("duplicate_of") or "").split())
-        if not value:
+        typed = (self.cleaned_data.get("duplicate_of") or "").strip()
+        if not typed:
             raise ValidationError(_("Enter the reference of the original case."))
-        match = re.fullmatch(r"(\d{8})-?(\d{4})", value)
+        reference = references.parse(typed)
         original = (
             selectors.complaints_visible_to(user=self.user)
-            .filter(reference=f"{match.group(1)}-{match.group(2)}")
+            .filter(reference=reference)
             .first()
-            if match
+            if reference is not None
             else None
         )
         if original is None:
             raise ValidationError(
-                _("No case has the reference %(reference)s.") % {"reference": value}
+                _("No case has the reference %(reference)s.")
+                % {"reference": reference or typed}
             )
         return original
 

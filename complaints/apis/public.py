@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
-from complaints import selectors, services
+from complaints import references, selectors, services
 from complaints.apis.common import (
     ComplaintTrackThrottle,
     absolute,
@@ -29,7 +29,6 @@ from complaints.apis.common import (
     photos_field,
     prepare,
 )
-from complaints.forms import normalize_reference
 from complaints.models import (
     Category,
     Channel,
@@ -401,7 +400,7 @@ class TrackingQuerySerializer(serializers.Serializer):
         ref_name = "TrackingQuery"
 
     def validate_reference(self, value: str) -> str:
-        return normalize_reference(value)
+        return references.normalize(value)
 
     def validate_phone_last4(self, value: str) -> str:
         digits = value.translate(phones.FULLWIDTH).strip()

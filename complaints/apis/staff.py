@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
-from complaints import selectors, services
+from complaints import references, selectors, services
 from complaints.api_filters import ComplaintFilter
 from complaints.apis.common import (
     STAFF_PERMISSIONS,
@@ -43,7 +43,6 @@ from complaints.apis.public import (
     ComplaintSubmittedSerializer,
     file_complaint,
 )
-from complaints.forms import normalize_reference
 from complaints.models import (
     Attachment,
     Category,
@@ -479,7 +478,7 @@ class ComplaintActionApi(APIView):
         return _detail(request, selectors.complaint_detail_after(complaint=moved))
 
     def _original(self, request: Request, reference: str) -> Complaint | None:
-        reference = normalize_reference(reference)
+        reference = references.normalize(reference)
         if not reference:
             return None
         original = (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from citymgmt.errors import InvalidInput, full_clean_or_refuse
 from citymgmt.photos import PreparedPhoto
-from complaints import deadlines, selectors
+from complaints import deadlines, references, selectors
 from complaints.models import (
     Action,
     Attachment,
@@ -45,7 +45,7 @@ def reference_next(*, at: datetime | None = None) -> str:
             [day],
         )
         (number,) = cursor.fetchone()
-    return f"{day:%Y%m%d}-{number:04d}"
+    return references.make(day, number)
 
 
 def attachment_add(
