@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt import phones
-from citymgmt.photos import prepare_photos
+from citymgmt.photos import PhotosField
 from complaints import references, selectors
 from complaints.models import Category, RequestType, Satisfaction
 
@@ -24,7 +24,6 @@ HONEYPOT = "website"
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 2000
 COMMENT_MAX = 500
-PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 MICRODEGREE = Decimal("0.000001")
 
 
@@ -34,26 +33,6 @@ class DescriptionField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Up to PHOTO_MAX_COUNT photos, checked and re-encoded by `prepare_photos`."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, data: Any) -> list:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return prepare_photos([f for f in files if f])
 
 
 class ComplaintForm(forms.Form):
@@ -147,10 +126,7 @@ class ComplaintForm(forms.Form):
             ),
         },
     )
-    photos = PhotosField(
-        label=_("Photos (optional)"),
-        widget=MultiplePhotoInput(attrs={"accept": PHOTO_TYPES}),
-    )
+    photos = PhotosField(label=_("Photos (optional)"))
     citizen_name = forms.CharField(
         label=_("Your name (optional)"),
         max_length=32,

@@ -10,39 +10,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt import phones
-from citymgmt.photos import prepare_photos
+from citymgmt.photos import PhotosField
 from complaints import references, selectors
 from complaints.admin.display import STAFF_CHANNELS
 from complaints.models import Category, Channel, Complaint, Method, RequestType
 from squads.models import Area, Member, Squad
 from squads.selectors import squads_visible_to
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; cleans to prepared (re-encoded) photos."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            MultiplePhotoInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        uploads = data if isinstance(data, list | tuple) else [data]
-        files = [super(PhotosField, self).clean(u, initial) for u in uploads if u]
-        if not files and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return prepare_photos(files)
 
 
 def _reason_field(label: Any = None) -> forms.CharField:

@@ -21,13 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
+from citymgmt.photos import PhotosSerializerField
 from complaints import references, selectors, services
 from complaints.apis.common import (
     ComplaintTrackThrottle,
     absolute,
     messages,
-    photos_field,
-    prepare,
 )
 from complaints.models import (
     Category,
@@ -198,7 +197,9 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
         help_text="Must be true: the citizen agrees to the personal-data notice."
     )
-    photos = photos_field("Up to 6 JPEG, PNG or WebP photos (multipart only).")
+    photos = PhotosSerializerField(
+        help_text="Up to 6 JPEG, PNG or WebP photos (multipart only)."
+    )
     website = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Leave empty."
     )
@@ -220,9 +221,6 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
                 _("Please agree to the notice to continue.")
             )
         return value
-
-    def validate_photos(self, value: list) -> list:
-        return prepare(value)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         street, community = data.get("street"), data.get("community")

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
+from citymgmt.photos import PhotosSerializerField
 from complaints import references, selectors, services
 from complaints.api_filters import ComplaintFilter
 from complaints.apis.common import (
@@ -34,8 +35,6 @@ from complaints.apis.common import (
     ComplaintSubmitThrottle,
     absolute,
     code_name,
-    photos_field,
-    prepare,
 )
 from complaints.apis.public import (
     THROTTLED,
@@ -403,8 +402,12 @@ class ComplaintActionApi(APIView):
             allow_blank=True,
             default="",
         )
-        photos_before = photos_field("dispose: photos from before (multipart).")
-        photos_after = photos_field("dispose: photos from after (multipart).")
+        photos_before = PhotosSerializerField(
+            help_text="dispose: photos from before (multipart)."
+        )
+        photos_after = PhotosSerializerField(
+            help_text="dispose: photos from after (multipart)."
+        )
 
         class Meta:
             ref_name = "ComplaintAction"
@@ -421,12 +424,6 @@ class ComplaintActionApi(APIView):
                 self.fields["assignee"].queryset = selectors.assignable_members(
                     complaint=complaint
                 )
-
-        def validate_photos_before(self, value: list) -> list:
-            return prepare(value)
-
-        def validate_photos_after(self, value: list) -> list:
-            return prepare(value)
 
     @extend_schema(
         operation_id="complaints_action",
