@@ -53,7 +53,7 @@ def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
     if role in LEADERS:
         scope = squad_ids_in_scope(user=user) or set()
         return qs.filter(squad_id__in=scope, dispatched_at__isnull=False)
-    if role == Role.OFFICER:
+    if role == Role.OFFICER and user.pk is not None:
         return qs.filter(assignee__user_id=user.pk)
     return qs.none()
 
@@ -128,13 +128,17 @@ def duplicate_candidates(*, complaint: Complaint) -> QuerySet[Complaint]:
 
 def proposed_squad(*, complaint: Complaint) -> Squad | None:
     """The unit the routing table proposes: the one covering the community."""
-    if complaint.community_id is None:
-        return None
-    return complaint.community.covering_squad
+    community = complaint.community  # None without a query when not set
+    return community.covering_squad if community is not None else None
 
 
 def categories_public() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("major_class", "code")
+
+
+def categories_for_intake() -> list[Category]:
+    """Every category in table order; the intake form offers the active ones."""
+    return list(Category.objects.order_by("major_class", "code"))
 
 
 def complaint_for_tracking(*, reference: str, phone_last4: str) -> Complaint | None:

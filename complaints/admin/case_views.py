@@ -178,25 +178,21 @@ class CaseViews:
             if posted
             else FileOnBehalfForm()
         )
-        if posted and form.is_valid():
-            data = form.cleaned_data
+        if posted and not form.is_valid():
+            # The service still checks what could be read, so the desk
+            # corrects everything in one go.
+            refusal = services.complaint_submit_refusal(
+                form.cleaned_data, by=request.user
+            )
+            if refusal is not None:
+                add_domain_error(form, refusal)
+        elif posted:
             complaint, refused = self._attempt(
                 request,
                 None,
                 form,
                 lambda: services.complaint_submit(
-                    category=data["category"],
-                    description=data["description"],
-                    address=data["address"],
-                    phone=data["phone"],
-                    community=data["community"],
-                    citizen_name=data["citizen_name"],
-                    is_anonymous=data["is_anonymous"],
-                    consent=data["consent"],
-                    photos=data["photos"],
-                    channel=data["channel"],
-                    request_type=data["request_type"],
-                    by=request.user,
+                    **form.submit_arguments(), by=request.user
                 ),
             )
             if refused is not None:
@@ -227,45 +223,12 @@ class CaseViews:
         form_class = ACTION_FORMS.get(action)
         if form_class is None:
             raise Http404(gettext("There is no such action."))
-        label = TRANSITIONS[action].label
         refused = selectors.refusal(
             user=request.user, complaint=complaint, action=action
         )
         if isinstance(refused, Forbidden):
             return self._refused(request, complaint, refused.message)
-        if request.method == "POST":
-            form = form_class(
-                request.POST, request.FILES, complaint=complaint, user=request.user
-            )
-            if form.is_valid():
-                moved, page = self._attempt(
-                    request,
-                    complaint,
-                    form,
-                    lambda: services.complaint_act(
-                        action=action,
-                        complaint=complaint,
-                        by=request.user,
-                        expected_status=form.cleaned_data["expected_status"],
-                        **form.service_inputs(),
-                    ),
-                )
-                if page is not None:
-                    return page
-                if moved is not None:
-                    messages.success(
-                        request,
-                        gettext(
-                            "%(reference)s: %(action)s done; the case is %(status)s."
-                        )
-                        % {
-                            "reference": moved.reference,
-                            "action": label,
-                            "status": moved.get_status_display(),
-                        },
-                    )
-                    return HttpResponseRedirect(self._change_url(moved))
-        else:
+        if request.method != "POST":
             if refused is not None:
                 messages.error(request, refused.message)
                 return HttpResponseRedirect(self._change_url(complaint))
@@ -273,6 +236,46 @@ class CaseViews:
             if action == "merge" and request.GET.get("duplicate_of"):
                 initial["duplicate_of"] = request.GET["duplicate_of"][:20]
             form = form_class(complaint=complaint, user=request.user, initial=initial)
+            return self._act_page(request, complaint, form, action)
+        form = form_class(
+            request.POST, request.FILES, complaint=complaint, user=request.user
+        )
+        if form.is_valid():
+            moved, page = self._attempt(
+                request,
+                complaint,
+                form,
+                lambda: services.complaint_act(
+                    action=action,
+                    complaint=complaint,
+                    by=request.user,
+                    expected_status=form.cleaned_data["expected_status"],
+                    **form.service_inputs(),
+                ),
+            )
+            if page is not None:
+                return page
+            if moved is not None:
+                messages.success(
+                    request,
+                    gettext("%(reference)s: %(action)s done; the case is %(status)s.")
+                    % {
+                        "reference": moved.reference,
+                        "action": TRANSITIONS[action].label,
+                        "status": moved.get_status_display(),
+                    },
+                )
+                return HttpResponseRedirect(self._change_url(moved))
+        return self._act_page(request, complaint, form, action)
+
+    def _act_page(
+        self,
+        request: HttpRequest,
+        complaint: Complaint,
+        form: forms.Form,
+        action: str,
+    ) -> TemplateResponse:
+        label = TRANSITIONS[action].label
         return TemplateResponse(
             request,
             "admin/complaints/complaint/act.html",

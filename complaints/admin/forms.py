@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt import phones
 from citymgmt.photos import PhotosField
 from complaints import references, selectors
 from complaints.admin.display import STAFF_CHANNELS
@@ -218,6 +217,26 @@ class BulkDispatchForm(forms.Form):
         )
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Offers the categories in use and reads any category.
+
+    One taken off the list since the page was loaded reaches the service,
+    which says why it is refused.
+    """
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return Category.objects.get(pk=value)
+        except (ValueError, TypeError, Category.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class CommunityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Area) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent else obj.name
@@ -236,7 +255,7 @@ class FileOnBehalfForm(forms.Form):
         choices=RequestType.choices,
         initial=RequestType.COMPLAINT,
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.none()
     )
     description = forms.CharField(
@@ -258,11 +277,7 @@ class FileOnBehalfForm(forms.Form):
     citizen_name = forms.CharField(
         label=_("Caller's name"), max_length=32, required=False
     )
-    phone = forms.CharField(
-        label=_("Caller's mobile phone"),
-        max_length=20,
-        validators=[phones.validate_mobile],
-    )
+    phone = forms.CharField(label=_("Caller's mobile phone"), max_length=20)
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     consent = forms.BooleanField(
         label=_("The caller agreed to the privacy notice"),
@@ -283,16 +298,9 @@ class FileOnBehalfForm(forms.Form):
             .order_by("parent__code", "code")
         )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if (
-            not data.get("is_anonymous")
-            and not (data.get("citizen_name") or "").strip()
-        ):
-            self.add_error(
-                "citizen_name", _("Give the caller's name, or tick “Anonymous”.")
-            )
-        return data
+    def submit_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `complaint_submit` for a valid form."""
+        return dict(self.cleaned_data)
 
 
 # --- Extensions (延期) ---------------------------------------------------------------

@@ -36,12 +36,12 @@ from complaints.apis.common import (
     absolute,
     code_name,
 )
-from complaints.apis.public import (
-    THROTTLED,
+from complaints.apis.intake import (
     ComplaintSubmitInputSerializer,
     ComplaintSubmittedSerializer,
     file_complaint,
 )
+from complaints.apis.public import THROTTLED
 from complaints.models import (
     Attachment,
     Category,

@@ -26,7 +26,12 @@ from complaints.services.actions import (
     complaint_verify,
 )
 from complaints.services.extensions import extension_decide, extension_request
-from complaints.services.intake import attachment_add, complaint_submit, reference_next
+from complaints.services.intake import (
+    attachment_add,
+    complaint_submit,
+    complaint_submit_refusal,
+    reference_next,
+)
 from complaints.services.ratings import complaint_rate
 from complaints.services.staff import (
     category_save,
@@ -54,6 +59,7 @@ __all__ = [
     "complaint_rework",
     "complaint_sign",
     "complaint_submit",
+    "complaint_submit_refusal",
     "complaint_verify",
     "deadline_rule_save",
     "extension_decide",
