@@ -1,4 +1,9 @@
-"""Photo uploads: checked by content with Pillow, re-encoded, stripped of metadata."""
+"""Photo uploads: checked by content with Pillow, re-encoded, stripped of metadata.
+
+`prepare_photos` is the one check; `PhotosField` (forms) and
+`PhotosSerializerField` (DRF) take several photos in one input and clean
+them through it, so every form and API names a bad photo the same way.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,20 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from rest_framework import serializers
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
 STORED_MAX_SIDE = 2560
 THUMBNAIL_SIDE = 320
+# What the file picker offers; the content is checked whatever the browser says.
+PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,7 @@ def _limits() -> tuple[int, int]:
     return settings.PHOTO_MAX_BYTES, settings.PHOTO_MAX_PIXELS
 
 
-def prepare_photo(upload) -> PreparedPhoto:
+def prepare_photo(upload: Any) -> PreparedPhoto:
     """Check an uploaded file is a real photo within limits and re-encode it."""
     max_bytes, max_pixels = _limits()
     name = getattr(upload, "name", "") or _("photo")
@@ -50,19 +60,36 @@ def prepare_photo(upload) -> PreparedPhoto:
             },
             code="photo_too_large",
         )
+    image = _rgb(_opened(upload, name=name, max_pixels=max_pixels))
+    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
+    data = _jpeg(image, quality=85)
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return PreparedPhoto(
+        name=name,
+        data=data,
+        thumbnail=_jpeg(small, quality=75),
+        width=image.width,
+        height=image.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _opened(upload: Any, *, name: str, max_pixels: int) -> Image.Image:
+    """The upload decoded and turned upright, or a ValidationError naming it."""
     if hasattr(upload, "seek"):
         upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-            width, height = image.size
-            if image.format not in ALLOWED_FORMATS:
-                raise UnidentifiedImageError(image.format)
+            opened = Image.open(upload)
+            width, height = opened.size
+            if opened.format not in ALLOWED_FORMATS:
+                raise UnidentifiedImageError(opened.format)
             if width * height > max_pixels:
                 raise _too_many_pixels(name, width * height, max_pixels)
-            image.load()
-            image = ImageOps.exif_transpose(image)
+            opened.load()
+            return ImageOps.exif_transpose(opened)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -82,25 +109,15 @@ def prepare_photo(upload) -> PreparedPhoto:
             code="photo_invalid",
         ) from None
 
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """The image in RGB, transparency laid on white (JPEG has no alpha)."""
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, "white")
         background.paste(image, mask=image.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-    image.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE))
-    data = _jpeg(image, quality=85)
-    small = image.copy()
-    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-    return PreparedPhoto(
-        name=name,
-        data=data,
-        thumbnail=_jpeg(small, quality=75),
-        width=image.width,
-        height=image.height,
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+        return background
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _too_many_pixels(name: str, pixels: int, max_pixels: int) -> ValidationError:
@@ -125,7 +142,7 @@ def _jpeg(image: Image.Image, *, quality: int) -> bytes:
     return buffer.getvalue()
 
 
-def prepare_photos(uploads, *, limit: int | None = None) -> list[PreparedPhoto]:
+def prepare_photos(uploads: Any, *, limit: int | None = None) -> list[PreparedPhoto]:
     """Prepare several uploads, reporting every bad file in one error."""
     uploads = [u for u in uploads or [] if u]
     limit = settings.PHOTO_MAX_COUNT if limit is None else limit
@@ -144,3 +161,49 @@ def prepare_photos(uploads, *, limit: int | None = None) -> list[PreparedPhoto]:
     if errors:
         raise ValidationError(errors)
     return prepared
+
+
+# Form and API fields
+
+
+class MultiplePhotoInput(forms.FileInput):
+    """A file input that takes several photos at once and offers only photos."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"accept": PHOTO_TYPES, **(attrs or {})})
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input; cleans to prepared (re-encoded) photos."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[PreparedPhoto]:
+        uploads = data if isinstance(data, list | tuple) else [data]
+        files = [super(PhotosField, self).clean(u, initial) for u in uploads if u]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return prepare_photos(files)
+
+
+class PhotosSerializerField(serializers.ListField):
+    """Several uploaded photos (multipart), prepared; their errors are the field's."""
+
+    child = serializers.FileField()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("default", list)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[PreparedPhoto]:
+        try:
+            return prepare_photos(super().to_internal_value(data))
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None

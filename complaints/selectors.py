@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +10,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden, NotAllowed
+from complaints import references
 from complaints.models import (
     OPEN_STATUSES,
     Attachment,
@@ -52,8 +53,8 @@ def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
     if role in LEADERS:
         scope = squad_ids_in_scope(user=user) or set()
         return qs.filter(squad_id__in=scope, dispatched_at__isnull=False)
-    if role == Role.OFFICER:
-        return qs.filter(assignee__user_id=user.pk or 0)
+    if role == Role.OFFICER and user.pk is not None:
+        return qs.filter(assignee__user_id=user.pk)
     return qs.none()
 
 
@@ -127,12 +128,17 @@ def duplicate_candidates(*, complaint: Complaint) -> QuerySet[Complaint]:
 
 def proposed_squad(*, complaint: Complaint) -> Squad | None:
     """The unit the routing table proposes: the one covering the community."""
-    community = complaint.community if complaint.community_id else None
+    community = complaint.community  # None without a query when not set
     return community.covering_squad if community is not None else None
 
 
 def categories_public() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("major_class", "code")
+
+
+def categories_for_intake() -> list[Category]:
+    """Every category in table order; the intake form offers the active ones."""
+    return list(Category.objects.order_by("major_class", "code"))
 
 
 def complaint_for_tracking(*, reference: str, phone_last4: str) -> Complaint | None:
@@ -160,13 +166,6 @@ def rating_open(*, complaint: Complaint) -> bool:
         return False
     deadline = complaint.closed_at + timedelta(days=settings.COMPLAINT_RATING_DAYS)
     return timezone.now() <= deadline
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: the first 3 and last 4 digits of a mobile number."""
-    if len(phone) < 8:
-        return "*" * len(phone)
-    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def intake_areas() -> tuple[list, list]:
@@ -210,11 +209,11 @@ def search_filter(term: str) -> Q:
     Anything else searches the address (a scan, but only for free text).
     """
     term = "".join(term.split())[:64]
-    match = re.fullmatch(r"(\d{8})-?(\d{4})", term)
-    if match:
-        return Q(reference=f"{match.group(1)}-{match.group(2)}")
-    if re.fullmatch(r"1[3-9]\d{9}", term):
-        return Q(phone=term)
+    reference = references.parse(term)
+    if reference is not None:
+        return Q(reference=reference)
+    if phones.is_mobile(term):
+        return Q(phone=phones.normalize(term))
     return Q(address__icontains=term)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,14 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from citymgmt import ratelimit
 from citymgmt.errors import DomainError
-from complaints import selectors, services
+from citymgmt.forms import add_domain_error
+from complaints import references, selectors, services
 from complaints.forms import (
     HONEYPOT,
     ComplaintForm,
     RateForm,
     TrackForm,
     initial_from,
-    normalize_reference,
     photo_limits,
     preset_area,
 )
@@ -110,6 +109,24 @@ def _form_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _submitted(form: ComplaintForm) -> Complaint | None:
+    """File what the form read; else put every refusal on it, keeping the text.
+
+    When some inputs could not be read, the service still checks the rest,
+    so the citizen corrects everything in one go.
+    """
+    if not form.is_valid():
+        refusal = services.complaint_submit_refusal(form.cleaned_data)
+        if refusal is not None:
+            add_domain_error(form, refusal)
+        return None
+    try:
+        return services.complaint_submit(**form.submit_arguments())
+    except DomainError as err:
+        add_domain_error(form, err)
+        return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -132,15 +149,11 @@ def new(request: HttpRequest) -> HttpResponse:
             # A bot filled the hidden field: thank it and keep nothing.
             return render(request, "complaints/done.html", {"complaint": None})
         form = ComplaintForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                complaint = services.complaint_submit(**form.submit_arguments())
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                request.session[SUBMITTED_KEY] = complaint.reference
-                _remember(request, complaint.reference, complaint.phone[-4:])
-                return redirect("complaints:done")
+        complaint = _submitted(form)
+        if complaint is not None:
+            request.session[SUBMITTED_KEY] = complaint.reference
+            _remember(request, complaint.reference, complaint.phone[-4:])
+            return redirect("complaints:done")
         area_units: list = []
     else:
         # The contact-card QR code lands here with ?area=<code>: preset the
@@ -267,7 +280,7 @@ def track(request: HttpRequest) -> HttpResponse:
         _remember(request, complaint.reference, last4)
         return redirect(_tracking_url(complaint.reference))
 
-    reference = normalize_reference(request.GET.get("reference", ""))
+    reference = references.normalize(request.GET.get("reference", ""))
     last4 = request.session.get(TRACKED_KEY, {}).get(reference)
     if last4:
         complaint = selectors.complaint_for_tracking(

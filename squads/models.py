@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from squads.roles import UNIT_ROLES, Role
-from squads.validators import normalize_phone, validate_mobile, validate_phone
 
 SQUAD_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 
@@ -22,7 +22,7 @@ SQUAD_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
 class PhoneField(models.CharField):
     """A phone number, stored normalised (0536-3221234, 13812345678)."""
 
-    default_validators = [validate_phone]
+    default_validators = [phones.validate_phone]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -30,7 +30,7 @@ class PhoneField(models.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return normalize_phone(value) if value else value
+        return phones.normalize(value) if value else value
 
 
 class Area(models.Model):
@@ -323,7 +323,7 @@ class Member(models.Model):
     badge_number = models.CharField(
         _("badge number"), max_length=32, null=True, blank=True, unique=True
     )
-    work_phone = PhoneField(_("work phone"), validators=[validate_mobile])
+    work_phone = PhoneField(_("work phone"), validators=[phones.validate_mobile])
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

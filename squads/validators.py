@@ -1,77 +1,13 @@
-"""Validators for Chinese phone numbers and area codes."""
+"""Validators the squads models name in their migrations.
+
+Phone numbers live in `citymgmt.phones`. The migrations of squads and
+complaints refer to `squads.validators.validate_mobile` by its dotted path,
+and a migration must keep importing as it was written, so the name stays
+here as a re-export; new code imports from `citymgmt.phones`.
+"""
 
 from __future__ import annotations
 
-import re
+from citymgmt.phones import validate_mobile
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# Landline: area code 0 + 2-3 digits, a 7-8 digit number, an optional extension.
-LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}(-\d{1,6})?$")
-# Government service hotlines such as 12345 and 12319.
-HOTLINE_RE = re.compile(r"^123\d{2}$")
-FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
-
-
-def normalize_phone(value: str) -> str:
-    """Return a phone number in canonical form (0536-3221234, 13812345678)."""
-    text = (value or "").translate(FULLWIDTH).strip()
-    text = re.sub(r"[\s()（）]", "", text)
-    if text.startswith("+86"):
-        text = text[3:]
-    text = text.replace("—", "-")
-    if re.fullmatch(r"0\d{9,11}", text):
-        # No hyphen: split the area code (3 digits for 010 and 02x, else 4).
-        split = 3 if text[1] in "12" else 4
-        text = f"{text[:split]}-{text[split:]}"
-    return text
-
-
-def validate_phone(value: str) -> None:
-    """Accept an 11-digit mobile, a landline with its area code, or a 123xx hotline."""
-    text = normalize_phone(value)
-    if MOBILE_RE.match(text) or LANDLINE_RE.match(text) or HOTLINE_RE.match(text):
-        return
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("1") and len(digits) != 11 and not HOTLINE_RE.match(digits):
-        raise ValidationError(
-            _("A mobile number has 11 digits; %(value)s has %(count)s."),
-            code="mobile_length",
-            params={"value": value, "count": len(digits)},
-        )
-    local_only = 7 <= len(digits) <= 8 and digits[0] not in "01"
-    if local_only or (digits.startswith("0") and "-" not in text and len(digits) < 10):
-        raise ValidationError(
-            _("A landline needs its area code, for example 0536-3221234."),
-            code="landline_area_code",
-        )
-    raise ValidationError(
-        _(
-            "Enter an 11-digit mobile number (13812345678) or a landline with its "
-            "area code (0536-3221234)."
-        ),
-        code="phone",
-    )
-
-
-def validate_mobile(value: str) -> None:
-    """Accept only an 11-digit mainland mobile number."""
-    text = normalize_phone(value)
-    if not MOBILE_RE.match(text):
-        raise ValidationError(
-            _("Enter an 11-digit mobile number, for example 13812345678."),
-            code="mobile",
-        )
-
-
-def tel_href(value: str) -> str:
-    """The tel: address for a stored phone number, with any extension apart."""
-    text = normalize_phone(value or "")
-    if LANDLINE_RE.match(text):
-        area, number, *extension = text.split("-")
-        if extension:
-            return f"tel:{area}{number};ext={extension[0]}"
-        return f"tel:{area}{number}"
-    return "tel:" + re.sub(r"\D", "", text)
+__all__ = ["validate_mobile"]

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 
+from citymgmt import phones
+
 if TYPE_CHECKING:
     from citymgmt.notifications.models import Notification
 
@@ -43,9 +45,7 @@ def mask_recipient(value: str) -> str:
     if "@" in value:
         name, _, domain = value.partition("@")
         return f"{name[:1]}***@{domain}"
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:3]}****{value[-4:]}"
+    return phones.mask(value)
 
 
 class SmsBackend(Protocol):

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from complaints import selectors
 from complaints.admin import reference  # noqa: F401 - registers its admins
 from complaints.admin.bulk import BulkActions
@@ -277,7 +278,7 @@ class ComplaintAdmin(BulkActions, CaseViews, ScopedAdmin):
     @admin.display(description=_("mobile phone"))
     def phone_masked(self, obj: Complaint) -> str:
         # Masked even for those who may reveal it: a reveal is one logged act.
-        return selectors.mask_phone(obj.phone)
+        return phones.mask(obj.phone)
 
     @admin.display(description=_("name"))
     def citizen_display(self, obj: Complaint) -> str:

@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from complaints import selectors, services
@@ -151,7 +152,7 @@ class CaseViews(ExtensionViews):
             ],
             "can_merge": "merge" in actions,
             "can_reveal_phone": request.user.has_perm("complaints.reveal_phone"),
-            "masked_phone": selectors.mask_phone(complaint.phone),
+            "masked_phone": phones.mask(complaint.phone),
             "photo_groups": [(label, items) for label, items in photo_groups if items],
             "timeline": timeline_rows(complaint),
             "duplicates": duplicates,
@@ -173,25 +174,21 @@ class CaseViews(ExtensionViews):
             if posted
             else FileOnBehalfForm()
         )
-        if posted and form.is_valid():
-            data = form.cleaned_data
+        if posted and not form.is_valid():
+            # The service still checks what could be read, so the desk
+            # corrects everything in one go.
+            refusal = services.complaint_submit_refusal(
+                form.cleaned_data, by=request.user
+            )
+            if refusal is not None:
+                add_domain_error(form, refusal)
+        elif posted:
             complaint, refused = self._attempt(
                 request,
                 None,
                 form,
                 lambda: services.complaint_submit(
-                    category=data["category"],
-                    description=data["description"],
-                    address=data["address"],
-                    phone=data["phone"],
-                    community=data["community"],
-                    citizen_name=data["citizen_name"],
-                    is_anonymous=data["is_anonymous"],
-                    consent=data["consent"],
-                    photos=data["photos"],
-                    channel=data["channel"],
-                    request_type=data["request_type"],
-                    by=request.user,
+                    **form.submit_arguments(), by=request.user
                 ),
             )
             if refused is not None:

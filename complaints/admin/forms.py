@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,40 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt.photos import prepare_photos
-from complaints import selectors
+from citymgmt.photos import PhotosField
+from complaints import references, selectors
 from complaints.admin.display import STAFF_CHANNELS
 from complaints.models import Category, Channel, Complaint, Method, RequestType
 from squads.models import Area, Member, Squad
 from squads.selectors import squads_visible_to
-from squads.validators import validate_mobile
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input; cleans to prepared (re-encoded) photos."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            MultiplePhotoInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True}
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        uploads = data if isinstance(data, list | tuple) else [data]
-        files = [super(PhotosField, self).clean(u, initial) for u in uploads if u]
-        if not files and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return prepare_photos(files)
 
 
 def _reason_field(label: Any = None) -> forms.CharField:
@@ -138,20 +109,21 @@ class MergeForm(CaseActionForm):
     opinion = _opinion_field()
 
     def clean_duplicate_of(self) -> Complaint:
-        value = "".join((self.cleaned_data.get("duplicate_of") or "").split())
-        if not value:
+        typed = (self.cleaned_data.get("duplicate_of") or "").strip()
+        if not typed:
             raise ValidationError(_("Enter the reference of the original case."))
-        match = re.fullmatch(r"(\d{8})-?(\d{4})", value)
+        reference = references.parse(typed)
         original = (
             selectors.complaints_visible_to(user=self.user)
-            .filter(reference=f"{match.group(1)}-{match.group(2)}")
+            .filter(reference=reference)
             .first()
-            if match
+            if reference is not None
             else None
         )
         if original is None:
             raise ValidationError(
-                _("No case has the reference %(reference)s.") % {"reference": value}
+                _("No case has the reference %(reference)s.")
+                % {"reference": reference or typed}
             )
         return original
 
@@ -245,6 +217,26 @@ class BulkDispatchForm(forms.Form):
         )
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    """Offers the categories in use and reads any category.
+
+    One taken off the list since the page was loaded reaches the service,
+    which says why it is refused.
+    """
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return Category.objects.get(pk=value)
+        except (ValueError, TypeError, Category.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class CommunityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Area) -> str:
         return f"{obj.parent.name} · {obj.name}" if obj.parent else obj.name
@@ -263,7 +255,7 @@ class FileOnBehalfForm(forms.Form):
         choices=RequestType.choices,
         initial=RequestType.COMPLAINT,
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"), queryset=Category.objects.none()
     )
     description = forms.CharField(
@@ -285,9 +277,7 @@ class FileOnBehalfForm(forms.Form):
     citizen_name = forms.CharField(
         label=_("Caller's name"), max_length=32, required=False
     )
-    phone = forms.CharField(
-        label=_("Caller's mobile phone"), max_length=20, validators=[validate_mobile]
-    )
+    phone = forms.CharField(label=_("Caller's mobile phone"), max_length=20)
     is_anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     consent = forms.BooleanField(
         label=_("The caller agreed to the privacy notice"),
@@ -308,16 +298,9 @@ class FileOnBehalfForm(forms.Form):
             .order_by("parent__code", "code")
         )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if (
-            not data.get("is_anonymous")
-            and not (data.get("citizen_name") or "").strip()
-        ):
-            self.add_error(
-                "citizen_name", _("Give the caller's name, or tick “Anonymous”.")
-            )
-        return data
+    def submit_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `complaint_submit` for a valid form."""
+        return dict(self.cleaned_data)
 
 
 # --- Extensions (延期) ---------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -14,7 +13,6 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from citymgmt import ratelimit
-from citymgmt.photos import prepare_photos
 from squads.roles import role_of
 
 
@@ -77,20 +75,6 @@ class CodeNameSerializer(serializers.Serializer):
 
 def code_name(obj: Any) -> dict[str, str] | None:
     return None if obj is None else {"code": obj.code, "name": obj.name}
-
-
-def photos_field(help_text: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=serializers.FileField(), required=False, default=list, help_text=help_text
-    )
-
-
-def prepare(uploads: list) -> list:
-    """Check and re-encode uploads; their errors become the field's errors."""
-    try:
-        return prepare_photos(uploads)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from None
 
 
 def absolute(request: Request, path: str) -> str:

@@ -25,7 +25,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from complaints import selectors, services
+from citymgmt import phones
+from citymgmt.photos import PhotosSerializerField
+from complaints import references, selectors, services
 from complaints.api_filters import ComplaintFilter
 from complaints.apis.common import (
     STAFF_PERMISSIONS,
@@ -33,16 +35,13 @@ from complaints.apis.common import (
     ComplaintSubmitThrottle,
     absolute,
     code_name,
-    photos_field,
-    prepare,
 )
-from complaints.apis.public import (
-    THROTTLED,
+from complaints.apis.intake import (
     ComplaintSubmitInputSerializer,
     ComplaintSubmittedSerializer,
     file_complaint,
 )
-from complaints.forms import normalize_reference
+from complaints.apis.public import THROTTLED
 from complaints.models import (
     Attachment,
     Category,
@@ -94,7 +93,7 @@ class ComplaintRowSerializer(serializers.Serializer):
         return code_name(complaint.squad)
 
     def get_phone(self, complaint: Complaint) -> str:
-        return selectors.mask_phone(complaint.phone)
+        return phones.mask(complaint.phone)
 
 
 class ComplaintListApi(generics.GenericAPIView):
@@ -403,8 +402,12 @@ class ComplaintActionApi(APIView):
             allow_blank=True,
             default="",
         )
-        photos_before = photos_field("dispose: photos from before (multipart).")
-        photos_after = photos_field("dispose: photos from after (multipart).")
+        photos_before = PhotosSerializerField(
+            help_text="dispose: photos from before (multipart)."
+        )
+        photos_after = PhotosSerializerField(
+            help_text="dispose: photos from after (multipart)."
+        )
 
         class Meta:
             ref_name = "ComplaintAction"
@@ -421,12 +424,6 @@ class ComplaintActionApi(APIView):
                 self.fields["assignee"].queryset = selectors.assignable_members(
                     complaint=complaint
                 )
-
-        def validate_photos_before(self, value: list) -> list:
-            return prepare(value)
-
-        def validate_photos_after(self, value: list) -> list:
-            return prepare(value)
 
     @extend_schema(
         operation_id="complaints_action",
@@ -478,7 +475,7 @@ class ComplaintActionApi(APIView):
         return _detail(request, selectors.complaint_detail_after(complaint=moved))
 
     def _original(self, request: Request, reference: str) -> Complaint | None:
-        reference = normalize_reference(reference)
+        reference = references.normalize(reference)
         if not reference:
             return None
         original = (

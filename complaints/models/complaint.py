@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import phones
 from complaints.models.categories import Category, DeadlineRule
 from complaints.models.choices import (
     OPEN_STATUSES,
@@ -24,7 +25,6 @@ from complaints.models.choices import (
     Status,
 )
 from squads.models import Area, Member, PhoneField, Squad
-from squads.validators import validate_mobile
 
 
 class DailySequence(models.Model):
@@ -97,7 +97,7 @@ class Complaint(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     citizen_name = models.CharField(_("name"), max_length=32, blank=True)
-    phone = PhoneField(_("mobile phone"), validators=[validate_mobile])
+    phone = PhoneField(_("mobile phone"), validators=[phones.validate_mobile])
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
 

@@ -21,7 +21,12 @@ from complaints.services.desk import (
     complaint_verify,
 )
 from complaints.services.extensions import extension_decide, extension_request
-from complaints.services.intake import attachment_add, complaint_submit, reference_next
+from complaints.services.intake import (
+    attachment_add,
+    complaint_submit,
+    complaint_submit_refusal,
+    reference_next,
+)
 from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
@@ -55,6 +60,7 @@ __all__ = [
     "complaint_rework",
     "complaint_sign",
     "complaint_submit",
+    "complaint_submit_refusal",
     "complaint_verify",
     "deadline_rule_save",
     "extension_decide",

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citymgmt import phones
 from citymgmt.errors import InvalidInput, full_clean_or_refuse
 from citymgmt.photos import PreparedPhoto
-from complaints import deadlines, selectors
+from complaints import deadlines, references, selectors
 from complaints.models import (
     Action,
     Attachment,
@@ -45,7 +50,12 @@ def reference_next(*, at: datetime | None = None) -> str:
             [day],
         )
         (number,) = cursor.fetchone()
-    return f"{day:%Y%m%d}-{number:04d}"
+    return references.make(day, number)
+
+
+def _account(by: User | None) -> User | None:
+    """The saved account to record as the author, if any (not the anonymous user)."""
+    return by if by is not None and by.pk else None
 
 
 def attachment_add(
@@ -54,7 +64,7 @@ def attachment_add(
     photo: PreparedPhoto,
     kind: str,
     event: ComplaintEvent | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> Attachment:
     """Store a prepared photo on a complaint under a random name."""
     attachment = Attachment(
@@ -66,7 +76,7 @@ def attachment_add(
         width=photo.width,
         height=photo.height,
         sha256=photo.sha256,
-        uploaded_by=by if by is not None and by.pk else None,
+        uploaded_by=_account(by),
         created_at=timezone.now(),
     )
     stem = uuid.uuid4().hex
@@ -77,6 +87,162 @@ def attachment_add(
     full_clean_or_refuse(attachment)
     attachment.save()
     return attachment
+
+
+# The intake rules. Forms and serializers only read what was typed; these
+# decide, once, for the web form, the API and filing on a caller's behalf.
+
+MICRODEGREE = Decimal("0.000001")
+
+
+@dataclass
+class _Intake:
+    """What was given so far, the values the rules made of it, and refusals."""
+
+    given: Mapping[str, Any]
+    staff: bool
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, name: str, message: object) -> None:
+        self.errors.setdefault(name, []).append(str(message))
+
+
+def _check_category(intake: _Intake) -> None:
+    category = intake.given.get("category")
+    if category is not None and not category.is_active:
+        intake.refuse(
+            "category",
+            _(
+                "“%(category)s” is no longer on the list; choose another kind of "
+                "problem."
+            )
+            % {"category": category.name},
+        )
+
+
+def _check_areas(intake: _Intake) -> None:
+    """The community decides the unit; the street is its street."""
+    community, street = intake.given.get("community"), intake.given.get("street")
+    if community is not None and community.level != Area.Level.COMMUNITY:
+        intake.refuse(
+            "community",
+            _("%(area)s is not a community; choose your community from the list.")
+            % {"area": community.name},
+        )
+    elif street is not None and street.level != Area.Level.STREET:
+        intake.refuse(
+            "street",
+            _("%(area)s is not a street or town; choose one from the list.")
+            % {"area": street.name},
+        )
+    elif community is not None and street is not None:
+        if community.parent_id != street.pk:
+            intake.refuse(
+                "community",
+                _(
+                    "%(community)s is in %(right)s, not in %(street)s. Choose "
+                    "the street again or another community."
+                )
+                % {
+                    "community": community.name,
+                    "right": community.parent.name,
+                    "street": street.name,
+                },
+            )
+    elif community is not None:
+        intake.values["street"] = community.parent
+
+
+def _check_name(intake: _Intake) -> None:
+    """An anonymous caller keeps no name; staff name the caller or tick anonymous."""
+    given = intake.given
+    anonymous = bool(given.get("is_anonymous"))
+    name = "" if anonymous else " ".join((given.get("citizen_name") or "").split())
+    intake.values["citizen_name"] = name
+    if intake.staff and not anonymous and not name and "citizen_name" in given:
+        intake.refuse("citizen_name", _("Give the caller's name, or tick “Anonymous”."))
+
+
+def _check_phone(intake: _Intake) -> None:
+    """The case is followed up by SMS: a mainland mobile, stored normalised."""
+    if "phone" not in intake.given:
+        return
+    phone = phones.normalize(intake.given["phone"])
+    intake.values["phone"] = phone
+    try:
+        phones.validate_mobile(phone)
+    except ValidationError as exc:
+        intake.refuse("phone", exc.messages[0])
+
+
+def _check_consent(intake: _Intake) -> None:
+    """Only the web form asks for the tick.
+
+    A member of staff files by phone, at the counter or on patrol and reads
+    the notice out. When the channel could not be read, staff are not asked.
+    """
+    given = intake.given
+    channel = given.get("channel", None if intake.staff else Channel.WEB)
+    if channel == Channel.WEB and "consent" in given and not given["consent"]:
+        intake.refuse("consent", _("Please agree to the notice to continue."))
+
+
+def _microdegrees(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(MICRODEGREE, rounding=ROUND_HALF_UP)
+
+
+def _check_location(intake: _Intake) -> None:
+    """Both coordinates or neither, to the micro-degree (about 11 cm)."""
+    if "latitude" not in intake.given or "longitude" not in intake.given:
+        return
+    latitude, longitude = intake.given["latitude"], intake.given["longitude"]
+    if (latitude is None) != (longitude is None):
+        intake.refuse(
+            "latitude", _("The location is incomplete; add it again or leave it out.")
+        )
+    elif latitude is not None:
+        try:
+            intake.values["latitude"] = _microdegrees(latitude)
+            intake.values["longitude"] = _microdegrees(longitude)
+        except (InvalidOperation, ValueError):
+            intake.refuse(
+                "latitude",
+                _("The location could not be read; add it again or leave it out."),
+            )
+
+
+def _intake_check(given: Mapping[str, Any], *, by: User | None) -> _Intake:
+    intake = _Intake(given=given, staff=by is not None)
+    for check in (
+        _check_category,
+        _check_areas,
+        _check_name,
+        _check_phone,
+        _check_consent,
+        _check_location,
+    ):
+        check(intake)
+    return intake
+
+
+def _refusal(errors: dict[str, list[str]]) -> InvalidInput | None:
+    if not errors:
+        return None
+    name, messages = next(iter(errors.items()))
+    return InvalidInput(messages[0], field=name, errors=errors)
+
+
+def complaint_submit_refusal(
+    given: Mapping[str, Any], *, by: User | None = None
+) -> InvalidInput | None:
+    """Say what `complaint_submit` would refuse among the inputs given, or None.
+
+    A form or serializer that could not read every input asks this with the
+    ones it could, so one answer lists every problem. Rules whose inputs are
+    missing are left for when they are given.
+    """
+    return _refusal(_intake_check(given, by=by).errors)
 
 
 @transaction.atomic
@@ -96,37 +262,71 @@ def complaint_submit(
     photos: list[PreparedPhoto] | None = None,
     channel: str = Channel.WEB,
     request_type: str = "complaint",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> Complaint:
     """File a complaint, route it to the covering unit, record the first event."""
+    intake = _intake_check(
+        {
+            "category": category,
+            "community": community,
+            "street": street,
+            "citizen_name": citizen_name,
+            "is_anonymous": is_anonymous,
+            "phone": phone,
+            "channel": channel,
+            "consent": consent,
+            "latitude": latitude,
+            "longitude": longitude,
+        },
+        by=by,
+    )
     now = timezone.now()
-    if community is not None and street is None:
-        street = community.parent
-    if channel == Channel.WEB and not consent:
-        raise InvalidInput(
-            _("Please agree to the notice to continue."), field="consent"
-        )
     complaint = Complaint(
-        reference=reference_next(at=now),
         channel=channel,
         request_type=request_type,
         category=category,
         description=description.strip(),
         address=address.strip(),
-        street=street,
+        street=intake.values.get("street", street),
         community=community,
-        latitude=latitude,
-        longitude=longitude,
-        citizen_name="" if is_anonymous else citizen_name.strip(),
-        phone=phone,
+        latitude=intake.values.get("latitude"),
+        longitude=intake.values.get("longitude"),
+        citizen_name=intake.values["citizen_name"],
+        phone=intake.values.get("phone", phone),
         is_anonymous=is_anonymous,
         consent_at=now if consent else None,
         priority=category.default_priority,
         submitted_at=now,
-        created_by=by if by is not None and by.pk else None,
+        created_by=_account(by),
     )
+    if intake.errors:
+        raise _refused(intake.errors, complaint)
+    complaint.reference = reference_next(at=now)
+    return _file(complaint, photos=photos or [], by=by, at=now)
+
+
+def _refused(errors: dict[str, list[str]], complaint: Complaint) -> InvalidInput:
+    """The rules' refusals and the model's own field checks, in one answer."""
+    merged = {name: list(messages) for name, messages in errors.items()}
+    try:
+        complaint.clean_fields(exclude=[*errors, "reference"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            merged.setdefault(name, messages)
+    name, messages = next(iter(merged.items()))
+    return InvalidInput(messages[0], field=name, errors=merged)
+
+
+def _file(
+    complaint: Complaint,
+    *,
+    photos: list[PreparedPhoto],
+    by: User | None,
+    at: datetime,
+) -> Complaint:
+    """Route, schedule, save and record a new complaint with its photos."""
     complaint.squad = selectors.proposed_squad(complaint=complaint)
-    deadlines.schedule(complaint, plan=ACTIONS[Action.SUBMIT].clock, at=now)
+    deadlines.schedule(complaint, plan=ACTIONS[Action.SUBMIT].clock, at=at)
     full_clean_or_refuse(complaint)
     complaint.save()
     event = event_record(
@@ -135,10 +335,10 @@ def complaint_submit(
         by=by,
         role=(role_of(user=by) if by is not None else None) or CITIZEN,
         from_status="",
-        payload={"channel": channel},
-        at=now,
+        payload={"channel": complaint.channel},
+        at=at,
     )
-    for photo in photos or []:
+    for photo in photos:
         attachment_add(
             complaint=complaint,
             photo=photo,

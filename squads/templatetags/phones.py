@@ -1,6 +1,6 @@
 from django import template
 
-from squads.validators import tel_href
+from citymgmt.phones import tel_href
 
 register = template.Library()
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from citymgmt.errors import Conflict, DomainError, Forbidden, NotAllowed
+from citymgmt.phones import mask as mask_phone
 from complaints.models import Attachment, Complaint, ComplaintEvent, Status
-from complaints.selectors import actions_for, duplicate_candidates, mask_phone
+from complaints.selectors import actions_for, duplicate_candidates
 from complaints.services import (
     complaint_act,
     complaint_rate,

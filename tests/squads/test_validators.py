@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
-from squads.validators import normalize_phone, tel_href, validate_mobile, validate_phone
+from citymgmt.phones import normalize as normalize_phone
+from citymgmt.phones import tel_href, validate_mobile, validate_phone
 
 
 def _message(exc_info: pytest.ExceptionInfo[ValidationError]) -> str:

@@ -1,32 +1,31 @@
-"""Public forms: file a complaint, track it, rate the result.
+"""The citizen's intake form at /complaints/new/.
 
-Forms check what the citizen typed and turn it into the arguments of a
-service; the rules of the workflow stay in `complaints.services`.
+The form reads what was typed (types, lengths, choices) and turns it into
+the arguments of `complaints.services.complaint_submit`, which decides
+whether the complaint can be filed and says why not.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt.photos import prepare_photos
+from citymgmt.photos import PhotosField
 from complaints import selectors
-from complaints.models import Category, RequestType, Satisfaction
-from squads.validators import FULLWIDTH, normalize_phone, validate_mobile
+from complaints.models import Category, RequestType
+from squads.models import Area
 
 HONEYPOT = "website"
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 2000
-COMMENT_MAX = 500
-PHOTO_TYPES = "image/jpeg,image/png,image/webp"
-REFERENCE_RE = re.compile(r"^\d{8}-\d{4,6}$")
-MICRODEGREE = Decimal("0.000001")
+LOCATION_ERRORS = {
+    "invalid": _("The location could not be read; add it again or leave it out."),
+    "min_value": _("The location is not on Earth; add it again or leave it out."),
+    "max_value": _("The location is not on Earth; add it again or leave it out."),
+}
 
 
 class DescriptionField(forms.CharField):
@@ -35,26 +34,6 @@ class DescriptionField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Up to PHOTO_MAX_COUNT photos, checked and re-encoded by `prepare_photos`."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, data: Any) -> list:
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return prepare_photos([f for f in files if f])
 
 
 class ComplaintForm(forms.Form):
@@ -119,39 +98,16 @@ class ComplaintForm(forms.Form):
         min_value=-90,
         max_value=90,
         widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _(
-                "The location could not be read; add it again or leave it out."
-            ),
-            "min_value": _(
-                "The location is not on Earth; add it again or leave it out."
-            ),
-            "max_value": _(
-                "The location is not on Earth; add it again or leave it out."
-            ),
-        },
+        error_messages=LOCATION_ERRORS,
     )
     longitude = forms.DecimalField(
         required=False,
         min_value=-180,
         max_value=180,
         widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _(
-                "The location could not be read; add it again or leave it out."
-            ),
-            "min_value": _(
-                "The location is not on Earth; add it again or leave it out."
-            ),
-            "max_value": _(
-                "The location is not on Earth; add it again or leave it out."
-            ),
-        },
+        error_messages=LOCATION_ERRORS,
     )
-    photos = PhotosField(
-        label=_("Photos (optional)"),
-        widget=MultiplePhotoInput(attrs={"accept": PHOTO_TYPES}),
-    )
+    photos = PhotosField(label=_("Photos (optional)"))
     citizen_name = forms.CharField(
         label=_("Your name (optional)"),
         max_length=32,
@@ -176,10 +132,13 @@ class ComplaintForm(forms.Form):
     is_anonymous = forms.BooleanField(
         label=_("Report anonymously (your name is not recorded)"), required=False
     )
+    # The browser asks for the tick first; the service decides.
     consent = forms.BooleanField(
         label=_("I agree that my details are used as described above."),
-        widget=forms.CheckboxInput(attrs={"aria-describedby": "privacy-notice"}),
-        error_messages={"required": _("Please agree to the notice to continue.")},
+        required=False,
+        widget=forms.CheckboxInput(
+            attrs={"aria-describedby": "privacy-notice", "required": True}
+        ),
     )
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -189,26 +148,34 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._categories = {str(c.pk): c for c in selectors.categories_public()}
-        streets, communities = selectors.intake_areas()
-        self._streets = {str(a.pk): a for a in streets}
-        self._communities = {str(a.pk): a for a in communities}
+        self._offer_categories(selectors.categories_for_intake())
+        self._offer_areas(*selectors.intake_areas())
 
+    def _offer_categories(self, categories: list[Category]) -> None:
+        # Every category is read, so that one taken off the list since the
+        # page was loaded reaches the service, which says why it is refused;
+        # only the active ones are offered.
+        self._categories = {str(c.pk): c for c in categories}
         labels = dict(Category.MajorClass.choices)
         groups: dict[str, list[Category]] = {}
-        for category in self._categories.values():
-            groups.setdefault(category.major_class, []).append(category)
+        for category in categories:
+            if category.is_active:
+                groups.setdefault(category.major_class, []).append(category)
         self.category_groups = [
             (labels.get(major, major), items) for major, items in groups.items()
         ]
         self.fields["category"].choices = [
-            (label, [(str(c.pk), c.name) for c in items])
-            for label, items in self.category_groups
+            (str(c.pk), c.name) for c in self._categories.values()
         ]
-        self.notices = [c for c in self._categories.values() if c.notice]
+        self.notices = [
+            c for _label, items in self.category_groups for c in items if c.notice
+        ]
 
+    def _offer_areas(self, streets: list[Area], communities: list[Area]) -> None:
+        self._streets = {str(a.pk): a for a in streets}
+        self._communities = {str(a.pk): a for a in communities}
         self.street_list = streets
-        by_street: dict[int, list] = {}
+        by_street: dict[int, list[Area]] = {}
         for community in communities:
             by_street.setdefault(community.parent_id, []).append(community)
         self.community_groups = [
@@ -220,8 +187,7 @@ class ComplaintForm(forms.Form):
             (str(a.pk), a.name) for a in streets
         ]
         self.fields["community"].choices = [("", "")] + [
-            (street.name, [(str(a.pk), a.name) for a in items])
-            for street, items in self.community_groups
+            (str(a.pk), a.name) for a in communities
         ]
 
     # The template renders these selects itself, with groups and data
@@ -272,43 +238,6 @@ class ComplaintForm(forms.Form):
     def clean_community(self):
         return self._communities.get(self.cleaned_data.get("community") or "")
 
-    def clean_phone(self) -> str:
-        phone = normalize_phone(self.cleaned_data["phone"])
-        validate_mobile(phone)
-        return phone
-
-    def clean_citizen_name(self) -> str:
-        return " ".join(self.cleaned_data.get("citizen_name", "").split())
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        street, community = data.get("street"), data.get("community")
-        if street is not None and community is not None:
-            if community.parent_id != street.pk:
-                self.add_error(
-                    "community",
-                    _(
-                        "%(community)s is in %(right)s, not in %(street)s. Choose "
-                        "the street again or another community."
-                    )
-                    % {
-                        "community": community.name,
-                        "right": community.parent.name,
-                        "street": street.name,
-                    },
-                )
-        latitude, longitude = data.get("latitude"), data.get("longitude")
-        if (latitude is None) != (longitude is None):
-            if not self.has_error("latitude") and not self.has_error("longitude"):
-                self.add_error(
-                    "latitude",
-                    _("The location is incomplete; add it again or leave it out."),
-                )
-        for name in ("latitude", "longitude"):
-            if data.get(name) is not None:
-                data[name] = data[name].quantize(MICRODEGREE, rounding=ROUND_HALF_UP)
-        return data
-
     @property
     def location_errors(self) -> list[str]:
         if not self.is_bound:
@@ -320,30 +249,21 @@ class ComplaintForm(forms.Form):
     def submit_arguments(self) -> dict[str, Any]:
         """The keyword arguments of `complaint_submit` for a valid form."""
         data = self.cleaned_data
-        community = data.get("community")
         return {
             "request_type": data["request_type"],
             "category": data["category"],
             "description": data["description"],
             "address": data["address"],
-            "street": community.parent if community is not None else data.get("street"),
-            "community": community,
+            "street": data.get("street"),
+            "community": data.get("community"),
             "latitude": data.get("latitude"),
             "longitude": data.get("longitude"),
             "photos": data.get("photos") or [],
-            "citizen_name": "" if data.get("is_anonymous") else data["citizen_name"],
+            "citizen_name": data.get("citizen_name", ""),
             "is_anonymous": bool(data.get("is_anonymous")),
             "phone": data["phone"],
             "consent": bool(data.get("consent")),
         }
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's validation error on the matching field, else on top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 def initial_from(data, *, fields: list[str]) -> dict[str, Any]:
@@ -361,87 +281,6 @@ def preset_area(code: str) -> dict[str, str]:
     if area.level == "community":
         return {"community": str(area.pk), "street": str(area.parent_id)}
     return {"street": str(area.pk)}
-
-
-def normalize_reference(value: str) -> str:
-    """20261123-0042 as typed: full-width digits, spaces, no hyphen."""
-    text = re.sub(r"[\s－—–_]", "-", (value or "").translate(FULLWIDTH).strip())
-    text = re.sub(r"-+", "-", text)
-    if re.fullmatch(r"\d{12,14}", text):
-        text = f"{text[:8]}-{text[8:]}"
-    return text[:20]
-
-
-class TrackForm(forms.Form):
-    """A reference and the last 4 digits of the phone it was filed with."""
-
-    reference = forms.CharField(
-        label=_("Reference"),
-        max_length=20,
-        help_text=_("For example 20261123-0042"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": _("Enter the reference you were given, e.g. 20261123-0042."),
-        },
-    )
-    phone_last4 = forms.CharField(
-        label=_("Last 4 digits of your mobile phone"),
-        max_length=4,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{4}"}
-        ),
-        error_messages={
-            "required": _("Enter the last 4 digits of the mobile number you gave."),
-            "max_length": _("Enter the last 4 digits of the mobile number you gave."),
-        },
-    )
-
-    def clean_reference(self) -> str:
-        reference = normalize_reference(self.cleaned_data["reference"])
-        if not REFERENCE_RE.match(reference):
-            raise ValidationError(
-                _("A reference is 8 digits, a hyphen and 4 digits, e.g. 20261123-0042.")
-            )
-        return reference
-
-    def clean_phone_last4(self) -> str:
-        digits = self.cleaned_data["phone_last4"].translate(FULLWIDTH).strip()
-        if not re.fullmatch(r"\d{4}", digits):
-            raise ValidationError(
-                _("Enter the last 4 digits of the mobile number you gave.")
-            )
-        return digits
-
-
-class RateForm(TrackForm):
-    """The citizen's rating of a closed case (回访)."""
-
-    satisfaction = forms.ChoiceField(
-        label=_("How satisfied are you with the result?"),
-        choices=Satisfaction.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose how satisfied you are."),
-            "invalid_choice": _("Choose how satisfied you are."),
-        },
-    )
-    comment = forms.CharField(
-        label=_("Comment (optional)"),
-        max_length=COMMENT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": _(
-                "Keep the comment to %(limit_value)d characters (you wrote "
-                "%(show_value)d)."
-            ),
-        },
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reference"].widget = forms.HiddenInput()
-        self.fields["phone_last4"].widget = forms.HiddenInput()
 
 
 def photo_limits() -> dict[str, int]:

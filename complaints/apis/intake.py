@@ -1,0 +1,224 @@
+"""Filing a complaint through the public API (POST /api/v1/complaints/).
+
+The serializer reads the request (types, lengths, codes); the service
+`complaints.services.complaint_submit` decides, and its refusals become
+400 answers with a message per field in `citymgmt.exceptions`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from citymgmt.photos import PhotosSerializerField
+from citymgmt.serializers import PartialSerializer, with_refusal
+from complaints import services
+from complaints.apis.common import absolute, messages
+from complaints.models import Category, Channel, Complaint, RequestType, Status
+from squads import selectors as squad_selectors
+from squads.models import Area
+
+LOCATION_ERRORS = {
+    "invalid": gettext_lazy(
+        "The location could not be read; add it again or leave it out."
+    ),
+    **messages(
+        gettext_lazy("The location is not on Earth; add it again or leave it out."),
+        "min_value",
+        "max_value",
+    ),
+}
+
+
+class ComplaintSubmitInputSerializer(PartialSerializer):
+    """What the citizen sends; `complaint_submit` decides whether it is filed."""
+
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        # Any category: the service says why one taken off the list is refused.
+        queryset=Category.objects.all(),
+        help_text="A category code from GET /api/v1/categories/.",
+        error_messages={
+            **messages(
+                gettext_lazy("Choose the kind of problem from the list."),
+                "required",
+                "null",
+                "invalid",
+            ),
+            "does_not_exist": gettext_lazy(
+                "There is no category with the code “{value}”."
+            ),
+        },
+    )
+    request_type = serializers.ChoiceField(
+        choices=RequestType.choices, default=RequestType.COMPLAINT
+    )
+    description = serializers.CharField(
+        min_length=10,
+        max_length=2000,
+        help_text="10 to 2,000 characters.",
+        error_messages={
+            **messages(
+                gettext_lazy("Describe the problem in at least 10 characters."),
+                "required",
+                "blank",
+                "min_length",
+            ),
+            "max_length": gettext_lazy(
+                "Keep the description to {max_length} characters; photos can show "
+                "the rest."
+            ),
+        },
+    )
+    address = serializers.CharField(
+        max_length=256,
+        error_messages=messages(
+            gettext_lazy("Tell us where it is: an address or a landmark."),
+            "required",
+            "blank",
+        ),
+    )
+    community = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Area.objects.filter(level=Area.Level.COMMUNITY).select_related(
+            "parent"
+        ),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A community's 12-digit code; it decides the handling unit.",
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "There is no community with the code “{value}”."
+            ),
+        },
+    )
+    street = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Area.objects.filter(level=Area.Level.STREET),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A street's 9-digit code (taken from the community if given).",
+        error_messages={
+            "does_not_exist": gettext_lazy(
+                "There is no street with the code “{value}”."
+            )
+        },
+    )
+    latitude = serializers.FloatField(
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="WGS84 degrees.",
+        error_messages=LOCATION_ERRORS,
+    )
+    longitude = serializers.FloatField(
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="WGS84 degrees.",
+        error_messages=LOCATION_ERRORS,
+    )
+    citizen_name = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
+    phone = serializers.CharField(
+        max_length=32,
+        help_text="An 11-digit mainland mobile number; staff see it masked.",
+        error_messages=messages(
+            gettext_lazy(
+                "Enter your 11-digit mobile number: it is how the case is followed up."
+            ),
+            "required",
+            "blank",
+        ),
+    )
+    is_anonymous = serializers.BooleanField(default=False)
+    consent = serializers.BooleanField(
+        help_text="Must be true: the citizen agrees to the personal-data notice."
+    )
+    photos = PhotosSerializerField(
+        help_text="Up to 6 JPEG, PNG or WebP photos (multipart only)."
+    )
+    website = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Leave empty."
+    )
+
+    class Meta:
+        ref_name = "ComplaintSubmit"
+
+
+class RoutedSquadSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    card_url = serializers.URLField(
+        allow_null=True, help_text="The unit's contact card, once published."
+    )
+
+    class Meta:
+        ref_name = "RoutedSquad"
+
+
+class ComplaintSubmittedSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="e.g. 20261123-0042")
+    status = serializers.ChoiceField(choices=Status.choices)
+    tracking_url = serializers.URLField()
+    squad = RoutedSquadSerializer(
+        allow_null=True, help_text="The unit that will handle it, if known."
+    )
+
+    class Meta:
+        ref_name = "ComplaintSubmitted"
+
+
+def tracking_url(request: Request, complaint: Complaint) -> str:
+    query = urlencode({"reference": complaint.reference})
+    return absolute(request, f"{reverse('complaints:track')}?{query}")
+
+
+def file_complaint(request: Request) -> Response:
+    """POST /api/v1/complaints/: check the input, file it, say where it went."""
+    if str(request.data.get("website", "")).strip():
+        # Robots fill every field; people never see this one.
+        return Response(
+            {"detail": _("Your complaint could not be accepted. Please try again.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    serializer = ComplaintSubmitInputSerializer(data=request.data)
+    if not serializer.is_valid():
+        # The service still checks what could be read: one answer, every problem.
+        refusal = services.complaint_submit_refusal(serializer.parsed)
+        raise ValidationError(with_refusal(serializer.errors, refusal))
+    data = dict(serializer.validated_data)
+    data.pop("website", None)
+    complaint = services.complaint_submit(**data, channel=Channel.WEB)
+    squad = complaint.squad
+    routed = None
+    if squad is not None:
+        card = squad_selectors.current_card_of(squad)
+        routed = {
+            "code": squad.code,
+            "name": squad.name,
+            "card_url": absolute(request, squad.get_absolute_url()) if card else None,
+        }
+    body = {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "tracking_url": tracking_url(request, complaint),
+        "squad": routed,
+    }
+    return Response(
+        ComplaintSubmittedSerializer(body).data, status=status.HTTP_201_CREATED
+    )
