@@ -2,9 +2,9 @@
 
 An input serializer reads a request (types, lengths, codes); a service
 decides. When some fields cannot be read, the service can still check the
-rest, so that one 400 answer lists every problem: `PartialSerializer`
-keeps the values it could read, `with_refusal` adds the service's refusal
-to the serializer's errors.
+rest, so that one 400 answer lists every problem: `readable_values` gives
+the values of the fields that could be read, `with_refusal` adds the
+service's refusal to the serializer's errors.
 """
 
 from __future__ import annotations
@@ -14,42 +14,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.fields import SkipField, get_error_detail
+from rest_framework.fields import SkipField
 
 from citymgmt.errors import DomainError
 
 
-class PartialSerializer(serializers.Serializer):
-    """A serializer that keeps in `parsed` the fields it could read.
-
-    DRF drops every value once one field fails. This is DRF's own loop of
-    `Serializer.to_internal_value`, which also remembers what it read.
-    """
-
-    parsed: dict[str, Any]
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        self.parsed = {}
-        if not isinstance(data, Mapping):
-            return super().to_internal_value(data)
-        errors: dict[str, Any] = {}
-        for field in self._writable_fields:
-            validate_method = getattr(self, "validate_" + field.field_name, None)
-            try:
-                value = field.run_validation(field.get_value(data))
-                if validate_method is not None:
-                    value = validate_method(value)
-            except serializers.ValidationError as exc:
-                errors[field.field_name] = exc.detail
-            except DjangoValidationError as exc:
-                errors[field.field_name] = get_error_detail(exc)
-            except SkipField:
-                pass
-            else:
-                self.set_value(self.parsed, field.source_attrs, value)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return self.parsed
+def readable_values(serializer: serializers.Serializer, data: Any) -> dict[str, Any]:
+    """Each writable field's value that reads on its own (a failed field is left
+    out), keyed by the field's source, as `validated_data` would hold it."""
+    if not isinstance(data, Mapping):
+        return {}
+    values: dict[str, Any] = {}
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        check = getattr(serializer, f"validate_{name}", None)
+        try:
+            value = field.run_validation(field.get_value(data))
+            values[field.source] = check(value) if check is not None else value
+        except (serializers.ValidationError, DjangoValidationError, SkipField):
+            continue
+    return values
 
 
 def with_refusal(

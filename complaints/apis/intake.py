@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from citymgmt.photos import PhotosSerializerField
-from citymgmt.serializers import PartialSerializer, with_refusal
+from citymgmt.serializers import readable_values, with_refusal
 from complaints import services
 from complaints.apis.common import absolute, messages
 from complaints.models import Category, Channel, Complaint, RequestType, Status
@@ -37,7 +37,7 @@ LOCATION_ERRORS = {
 }
 
 
-class ComplaintSubmitInputSerializer(PartialSerializer):
+class ComplaintSubmitInputSerializer(serializers.Serializer):
     """What the citizen sends; `complaint_submit` decides whether it is filed."""
 
     category = serializers.SlugRelatedField(
@@ -199,7 +199,8 @@ def file_complaint(request: Request) -> Response:
     serializer = ComplaintSubmitInputSerializer(data=request.data)
     if not serializer.is_valid():
         # The service still checks what could be read: one answer, every problem.
-        refusal = services.complaint_submit_refusal(serializer.parsed)
+        readable = readable_values(serializer, request.data)
+        refusal = services.complaint_submit_refusal(readable)
         raise ValidationError(with_refusal(serializer.errors, refusal))
     data = dict(serializer.validated_data)
     data.pop("website", None)
