@@ -5,12 +5,9 @@ reads come from `complaints.selectors`, the writes from `complaints.services`,
 and refusals of the workflow become HTTP answers in `citymgmt.exceptions`.
 """
 
+from complaints.apis.actions import ComplaintActionApi
 from complaints.apis.public import CategoryApi, ComplaintRateApi, ComplaintTrackApi
-from complaints.apis.staff import (
-    ComplaintActionApi,
-    ComplaintDetailApi,
-    ComplaintListApi,
-)
+from complaints.apis.staff import ComplaintDetailApi, ComplaintListApi
 
 __all__ = [
     "CategoryApi",
