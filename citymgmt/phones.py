@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -93,3 +94,17 @@ def tel_href(value: str | None) -> str:
             return f"tel:{area}{number};ext={extension[0]}"
         return f"tel:{area}{number}"
     return "tel:" + re.sub(r"\D", "", text)
+
+
+class PhoneField(models.CharField):
+    """A phone number, stored normalised (0536-3221234, 13812345678)."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if value else value

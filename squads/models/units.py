@@ -1,10 +1,7 @@
-"""Areas, squad units, members, workstations and published contact cards."""
+"""Areas (district › street › community › grid) and the units that cover them."""
 
 from __future__ import annotations
 
-import re
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,24 +10,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt import phones
-from squads.roles import UNIT_ROLES, Role
+from citymgmt.phones import PhoneField
 
 SQUAD_CODE_RE = r"^[A-Z0-9][A-Z0-9-]{1,31}$"
-
-
-class PhoneField(models.CharField):
-    """A phone number, stored normalised (0536-3221234, 13812345678)."""
-
-    default_validators = [phones.validate_phone]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return phones.normalize(value) if value else value
 
 
 class Area(models.Model):
@@ -293,161 +275,3 @@ class ServiceItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-class Member(models.Model):
-    """A member of staff with one role, usually in one unit."""
-
-    Role = Role
-    UNIT_ROLES = UNIT_ROLES
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="member",
-    )
-    full_name = models.CharField(_("full name"), max_length=32)
-    squad = models.ForeignKey(
-        Squad,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    title = models.CharField(
-        _("title"), max_length=32, blank=True, help_text=_("e.g. 一分队队长")
-    )
-    badge_number = models.CharField(
-        _("badge number"), max_length=32, null=True, blank=True, unique=True
-    )
-    work_phone = PhoneField(_("work phone"), validators=[phones.validate_mobile])
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("member")
-        verbose_name_plural = _("members")
-        ordering = ["squad__position", "role", "full_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    role__in=[
-                        "dispatcher",
-                        "squad_leader",
-                        "instructor",
-                        "officer",
-                        "supervisor",
-                    ]
-                ),
-                name="member_role_valid",
-            ),
-            models.CheckConstraint(
-                condition=~Q(role__in=["squad_leader", "instructor", "officer"])
-                | Q(squad__isnull=False),
-                name="member_unit_role_has_unit",
-            ),
-        ]
-        indexes = [models.Index(fields=["squad", "role"])]
-
-    def __str__(self) -> str:
-        return f"{self.full_name} ({self.get_role_display()})"
-
-    def clean(self) -> None:
-        if self.role in self.UNIT_ROLES and not self.squad_id:
-            raise ValidationError(
-                {"squad": _("This role belongs to a unit: choose one.")}
-            )
-
-
-class Workstation(models.Model):
-    """A community workstation (城管工作站) where residents meet the squad."""
-
-    name = models.CharField(_("name"), max_length=64)
-    community = models.ForeignKey(
-        Area,
-        verbose_name=_("community"),
-        on_delete=models.PROTECT,
-        related_name="workstations",
-        limit_choices_to={"level": Area.Level.COMMUNITY},
-    )
-    address = models.CharField(_("address"), max_length=200)
-    hours = models.CharField(_("opening hours"), max_length=100)
-    phone = PhoneField(_("phone"))
-    contact = models.ForeignKey(
-        Member,
-        verbose_name=_("contact member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="workstations",
-    )
-    partner_units = models.CharField(
-        _("partner units"),
-        max_length=200,
-        blank=True,
-        help_text=_("Separated by 、, e.g. 住建、公安、交警"),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("workstation")
-        verbose_name_plural = _("workstations")
-        ordering = ["community__code", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["community", "name"],
-                name="workstation_name_unique_in_community",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        if self.community_id and self.community.level != Area.Level.COMMUNITY:
-            raise ValidationError({"community": _("Choose a community.")})
-
-    @property
-    def partner_list(self) -> list[str]:
-        return [p for p in re.split(r"[、,，;；\s]+", self.partner_units) if p]
-
-
-class ContactCard(models.Model):
-    """A published, numbered snapshot of a unit's contact card (便民服务联系卡)."""
-
-    squad = models.ForeignKey(
-        Squad, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="cards"
-    )
-    version = models.PositiveIntegerField(_("version"))
-    content = models.JSONField(_("content"))
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("contact card")
-        verbose_name_plural = _("contact cards")
-        ordering = ["squad", "-version"]
-        get_latest_by = "version"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["squad", "version"], name="contactcard_version_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="contactcard_version_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.content.get('unit', {}).get('name', '')} v{self.version}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("squads:card", kwargs={"code": self.squad.code})
