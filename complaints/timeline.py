@@ -72,6 +72,17 @@ DETAILS: dict[str, Callable[[Complaint, ComplaintEvent], str]] = {
 }
 
 
+def public_remark(event: ComplaintEvent) -> str:
+    """The staff's words on an event as the citizen may read them, else "".
+
+    The one rule for the tracking page and the tracking API: only an action
+    whose public entry quotes its reason, result or comment shows them.
+    """
+    spec = ACTIONS.get(event.action)
+    entry = spec.timeline if spec is not None else None
+    return event.opinion if entry is not None and entry.shows_remark else ""
+
+
 def _title_values(complaint: Complaint, event: ComplaintEvent, unit: str) -> dict:
     payload = event.payload or {}
     rating = payload.get("satisfaction")

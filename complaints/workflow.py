@@ -62,6 +62,16 @@ class PublicEntry:
     title: Promise
     details: tuple[str, ...] = ()
 
+    @property
+    def shows_remark(self) -> bool:
+        """Whether the citizen reads the staff's words (a reason, a result, their
+        own comment); other remarks stay internal."""
+        return bool(REMARK_DETAILS & set(self.details))
+
+
+# The timeline details that quote the event's opinion word for word.
+REMARK_DETAILS = frozenset({"reason", "result", "comment"})
+
 
 CitizenMessage = Callable[..., "tuple[str, dict] | None"]
 

@@ -29,6 +29,7 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
+from complaints.timeline import public_remark
 
 # Payload keys a citizen may see on the public timeline.
 PUBLIC_DETAILS = ("referral_to", "duplicate_of", "squad", "method", "satisfaction")
@@ -80,13 +81,19 @@ class TimelineEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
     status = serializers.CharField(source="to_status")
     status_label = serializers.CharField(source="get_to_status_display")
-    text = serializers.CharField(
-        source="opinion", help_text="The reason, result or remark shown to citizens."
+    text = serializers.SerializerMethodField(
+        help_text=(
+            "The reason (not accepted, cancelled), the result (handled) or the "
+            "citizen's own comment; empty for other steps."
+        )
     )
     details = serializers.SerializerMethodField()
 
     class Meta:
         ref_name = "TimelineEntry"
+
+    def get_text(self, event: ComplaintEvent) -> str:
+        return public_remark(event)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_details(self, event: ComplaintEvent) -> dict[str, Any]:
