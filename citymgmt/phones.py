@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 # Landline: area code 0 + 2-3 digits, a 7-8 digit number, an optional extension.
-LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}(-\d{1,6})?$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}(-\d{1,6})?$", re.ASCII)
 # Government service hotlines such as 12345 and 12319.
-HOTLINE_RE = re.compile(r"^123\d{2}$")
+HOTLINE_RE = re.compile(r"^123\d{2}$", re.ASCII)
 # Chinese input methods type full-width digits and hyphens.
 FULLWIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
 
@@ -29,7 +29,7 @@ def normalize(value: str | None) -> str:
     if text.startswith("+86"):
         text = text[3:]
     text = text.replace("—", "-")
-    if re.fullmatch(r"0\d{9,11}", text):
+    if re.fullmatch(r"0\d{9,11}", text, re.ASCII):
         # No hyphen: split the area code (3 digits for 010 and 02x, else 4).
         split = 3 if text[1] in "12" else 4
         text = f"{text[:split]}-{text[split:]}"
@@ -55,7 +55,7 @@ def validate_phone(value: str | None) -> None:
     text = normalize(value)
     if MOBILE_RE.match(text) or LANDLINE_RE.match(text) or HOTLINE_RE.match(text):
         return
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"\D", "", text, flags=re.ASCII)
     if digits.startswith("1") and len(digits) != 11 and not HOTLINE_RE.match(digits):
         raise ValidationError(
             _("A mobile number has 11 digits; %(value)s has %(count)s."),
@@ -93,7 +93,7 @@ def tel_href(value: str | None) -> str:
         if extension:
             return f"tel:{area}{number};ext={extension[0]}"
         return f"tel:{area}{number}"
-    return "tel:" + re.sub(r"\D", "", text)
+    return "tel:" + re.sub(r"\D", "", text, flags=re.ASCII)
 
 
 class PhoneField(models.CharField):

@@ -15,11 +15,11 @@ from datetime import date
 from citymgmt.phones import FULLWIDTH
 
 MAX_LENGTH = 20
-REFERENCE_RE = re.compile(r"^\d{8}-\d{4,6}$")
+REFERENCE_RE = re.compile(r"^\d{8}-\d{4,6}$", re.ASCII)
 # Read as one: a reference with or without its hyphen, whatever the dash.
-TYPED_RE = re.compile(r"(\d{8})-?(\d{4,6})")
+TYPED_RE = re.compile(r"(\d{8})-?(\d{4,6})", re.ASCII)
 # Dashes that input methods and phones put in place of the hyphen.
-DASHES = re.compile(r"[－—–_-]+")
+DASHES = re.compile(r"[－—–_-]+", re.ASCII)
 
 
 def make(day: date, number: int) -> str:

@@ -7,6 +7,7 @@ The serializer reads the request (types, lengths, codes); the service
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -17,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from citymgmt.errors import InvalidInput
 from citymgmt.photos import PhotosSerializerField
 from citymgmt.serializers import readable_values, with_refusal
 from complaints import services
@@ -190,6 +192,14 @@ def tracking_url(request: Request, complaint: Complaint) -> str:
 
 def file_complaint(request: Request) -> Response:
     """POST /api/v1/complaints/: check the input, file it, say where it went."""
+    if not isinstance(request.data, Mapping):
+        # JSON that parses but is a list, a string or a number.
+        raise InvalidInput(
+            _(
+                "Send the complaint as one JSON object with its fields, "
+                'e.g. {"category": "09006", …}.'
+            )
+        )
     if str(request.data.get("website", "")).strip():
         # Robots fill every field; people never see this one.
         return Response(
