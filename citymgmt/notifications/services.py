@@ -95,6 +95,34 @@ def notify(
     return row
 
 
+def notify_staff(
+    *, user: Any, template: str, context: dict[str, Any], dedupe_key: str
+) -> list[Notification]:
+    """Tell a member of staff: under the bell, and by email when they have an
+    address. Returns the rows written; a key seen before writes nothing."""
+    rows = [
+        notify(
+            channel=Notification.Channel.SITE,
+            template=template,
+            context=context,
+            user=user,
+            dedupe_key=dedupe_key,
+        )
+    ]
+    if user.email:
+        rows.append(
+            notify(
+                channel=Notification.Channel.EMAIL,
+                template=template,
+                context=context,
+                recipient=user.email,
+                user=user,
+                dedupe_key=f"{dedupe_key}:email",
+            )
+        )
+    return [row for row in rows if row is not None]
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait after the n-th failed attempt: 30 s, 60 s, 120 s … at most 1 h."""
     seconds = BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0)

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from citymgmt.notifications.services import notify
+from citymgmt.notifications.models import Notification
+from citymgmt.notifications.services import notify_staff
 from citymgmt.workdays.calendar import is_working_day
 from complaints.deadlines.clock import current_stage
 from complaints.models import OPEN_STATUSES, Complaint
@@ -32,25 +33,12 @@ def _case_line(complaint: Complaint) -> dict[str, Any]:
 
 
 def _write(user: Any, *, template: str, context: dict[str, Any], key: str) -> bool:
-    """Write a digest to the site, and to the user's email if any; True if new."""
+    """Write a digest to the bell (and email); True if the bell's row is new."""
     with transaction.atomic():
-        written = notify(
-            channel="site",
-            template=template,
-            context=context,
-            user=user,
-            dedupe_key=key,
+        rows = notify_staff(
+            user=user, template=template, context=context, dedupe_key=key
         )
-        if user.email:
-            notify(
-                channel="email",
-                template=template,
-                context=context,
-                recipient=user.email,
-                user=user,
-                dedupe_key=f"{key}:email",
-            )
-    return written is not None
+    return any(row.channel == Notification.Channel.SITE for row in rows)
 
 
 def morning_digest(*, now: datetime | None = None) -> int:

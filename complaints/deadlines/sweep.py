@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from citymgmt.notifications.services import notify
+from citymgmt.notifications.services import notify_staff
 from complaints.deadlines.clock import ESCALATED, OVERDUE, current_stage, milestones
 from complaints.models import Complaint, Reminder, Stage
 from squads.models import Member, Squad
@@ -168,23 +168,9 @@ def _send_reminder(
         key = (
             f"reminder:{complaint.pk}:{reminder.stage}:{threshold}:{due_key}:{user.pk}"
         )
-        if notify(
-            channel="site",
-            template=template,
-            context=context,
-            user=user,
-            dedupe_key=key,
-        ):
-            sent += 1
-        if user.email and notify(
-            channel="email",
-            template=template,
-            context=context,
-            recipient=user.email,
-            user=user,
-            dedupe_key=f"{key}:email",
-        ):
-            sent += 1
+        sent += len(
+            notify_staff(user=user, template=template, context=context, dedupe_key=key)
+        )
     return sent
 
 

@@ -226,11 +226,14 @@ def _intake_check(given: Mapping[str, Any], *, by: User | None) -> _Intake:
     return intake
 
 
-def _refusal(errors: dict[str, list[str]]) -> InvalidInput | None:
-    if not errors:
-        return None
+def _as_refusal(errors: dict[str, list[str]]) -> InvalidInput:
+    """One refusal carrying every field's messages, led by the first."""
     name, messages = next(iter(errors.items()))
     return InvalidInput(messages[0], field=name, errors=errors)
+
+
+def _refusal(errors: dict[str, list[str]]) -> InvalidInput | None:
+    return _as_refusal(errors) if errors else None
 
 
 def complaint_submit_refusal(
@@ -313,8 +316,7 @@ def _refused(errors: dict[str, list[str]], complaint: Complaint) -> InvalidInput
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             merged.setdefault(name, messages)
-    name, messages = next(iter(merged.items()))
-    return InvalidInput(messages[0], field=name, errors=merged)
+    return _as_refusal(merged)
 
 
 def _file(
