@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -37,6 +38,14 @@ def retry_message(wait: int) -> str:
     ) % {"wait": wait, "time": at.strftime("%H:%M:%S")}
 
 
+def unreadable_body_message() -> str:
+    return _(
+        "The request body could not be read: it is not valid JSON or form data "
+        "(NaN and Infinity are not JSON numbers). Nothing was changed; correct it "
+        "and send it again."
+    )
+
+
 def domain_error_body(exc: DomainError) -> dict[str, Any]:
     """{"field": ["message"]} per field; {"detail": "message"} when none is named."""
     fields = {k: v for k, v in exc.errors.items() if k != NON_FIELD_ERRORS}
@@ -54,6 +63,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         set_rollback()
         return Response({**domain_error_body(exc), **exc.extra}, status=exc.status_code)
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's own text quotes the parser ("JSON parse error - Expecting ...").
+        exc = exceptions.ParseError(detail=unreadable_body_message())
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         wait = max(1, math.ceil(exc.wait))
         throttled = exceptions.Throttled(detail=retry_message(wait))

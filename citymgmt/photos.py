@@ -89,7 +89,6 @@ def _opened(upload: Any, *, name: str, max_pixels: int) -> Image.Image:
             if width * height > max_pixels:
                 raise _too_many_pixels(name, width * height, max_pixels)
             opened.load()
-            return ImageOps.exif_transpose(opened)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -108,6 +107,20 @@ def _opened(upload: Any, *, name: str, max_pixels: int) -> Image.Image:
             _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name},
             code="photo_invalid",
         ) from None
+    return _upright(opened)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its EXIF Orientation says, or as stored if unreadable.
+
+    A phone's EXIF can be malformed in ways Pillow trips over (a tag of the
+    wrong type raises TypeError deep in its EXIF code); the pixels are still
+    good, so the photo is kept as it was stored rather than refused.
+    """
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:
+        return image
 
 
 def _rgb(image: Image.Image) -> Image.Image:
@@ -136,9 +149,15 @@ def _too_many_pixels(name: str, pixels: int, max_pixels: int) -> ValidationError
 
 
 def _jpeg(image: Image.Image, *, quality: int) -> bytes:
+    """JPEG bytes of the pixels alone.
+
+    Pillow carries some of the source's metadata into a save by itself (a
+    JPEG comment, so a polyglot's script, is written again from
+    ``image.info``); a new image made from the pixels has none to carry.
+    """
+    pixels = Image.frombytes(image.mode, image.size, image.tobytes())
     buffer = io.BytesIO()
-    # No exif= argument: the stored file carries no metadata at all.
-    image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    pixels.save(buffer, format="JPEG", quality=quality, optimize=True)
     return buffer.getvalue()
 
 
@@ -152,6 +171,7 @@ def prepare_photos(uploads: Any, *, limit: int | None = None) -> list[PreparedPh
             % {"limit": limit, "count": len(uploads)},
             code="photo_count",
         )
+    _check_total_pixels(uploads)
     prepared, errors = [], []
     for upload in uploads:
         try:
@@ -161,6 +181,43 @@ def prepare_photos(uploads: Any, *, limit: int | None = None) -> list[PreparedPh
     if errors:
         raise ValidationError(errors)
     return prepared
+
+
+def _header_pixels(upload: Any) -> int:
+    """Width × height as the file's header says, without decoding; 0 if unreadable."""
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as opened:
+                width, height = opened.size
+    except (
+        Image.DecompressionBombError,
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
+        # Each file's own check names what is wrong with it.
+        return 0
+    return width * height
+
+
+def _check_total_pixels(uploads: list[Any]) -> None:
+    """Refuse photos whose pixels add up past the limit, before decoding any."""
+    limit = settings.PHOTO_MAX_TOTAL_PIXELS
+    total = sum(_header_pixels(upload) for upload in uploads)
+    if total > limit:
+        raise ValidationError(
+            _(
+                "Together the photos have %(megapixels)d megapixels; all the photos "
+                "of one report may have at most %(max)d megapixels. Choose fewer "
+                "photos or smaller ones."
+            )
+            % {"megapixels": total // 1_000_000, "max": limit // 1_000_000},
+            code="photo_total_pixels",
+        )
 
 
 # Form and API fields

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from citymgmt import ratelimit
 from citymgmt.errors import DomainError
 from citymgmt.forms import add_domain_error
+from citymgmt.middleware import reads_partial_body, refusal
 from complaints import references, selectors, services
 from complaints.forms import (
     HONEYPOT,
@@ -128,7 +129,23 @@ def _submitted(form: ComplaintForm) -> Complaint | None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@reads_partial_body
 def new(request: HttpRequest) -> HttpResponse:
+    body_refusal = getattr(request, "body_refusal", None)
+    if body_refusal is not None:
+        # The body was cut or malformed: nothing is filed; what was read of
+        # the text is shown again to send once more.
+        form = ComplaintForm(initial=initial_from(request.POST, fields=TYPED_FIELDS))
+        return refusal(
+            request,
+            body_refusal,
+            status=400,
+            context={
+                "form": form,
+                "form_template": "complaints/_form.html",
+                **_form_context(request),
+            },
+        )
     if request.method == "POST":
         verdict = ratelimit.hit(
             "complaint-submit",

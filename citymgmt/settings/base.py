@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "citymgmt.middleware.RefuseNulBytesMiddleware",
+    "citymgmt.middleware.RefuseUnreadableBodiesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,8 +229,16 @@ HEALTH_BROKER_TIMEOUT = read_int("HEALTH_BROKER_TIMEOUT", 2, minimum=1)
 PHOTO_MAX_BYTES = read_int("PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
 PHOTO_MAX_PIXELS = read_int("PHOTO_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
 PHOTO_MAX_COUNT = 6
+# All the photos of one request together, read from their headers before any
+# is decoded (six 36 MP photos would hold a worker for many seconds).
+PHOTO_MAX_TOTAL_PIXELS = (
+    read_int("PHOTO_MAX_TOTAL_MEGAPIXELS", 100, minimum=1) * 1_000_000
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A whole multipart body: the photos at their largest and the text. Larger
+# bodies get 413 on their Content-Length, before any byte is read.
+REQUEST_MAX_BYTES = PHOTO_MAX_COUNT * PHOTO_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
 COMPLAINT_RATING_DAYS = read_int("COMPLAINT_RATING_DAYS", 7, minimum=1)
 COMPLAINT_DUPLICATE_HOURS = read_int("COMPLAINT_DUPLICATE_HOURS", 72, minimum=1)
 COMPLAINT_SUBMIT_RATE = read_rate("COMPLAINT_SUBMIT_RATE", "5/600")

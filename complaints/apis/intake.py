@@ -39,6 +39,15 @@ LOCATION_ERRORS = {
 }
 
 
+class CoordinateField(serializers.FloatField):
+    """Degrees as a JSON number or a numeric string; true and false are not 1 and 0."""
+
+    def to_internal_value(self, data: object) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ComplaintSubmitInputSerializer(serializers.Serializer):
     """What the citizen sends; `complaint_submit` decides whether it is filed."""
 
@@ -115,7 +124,7 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
             )
         },
     )
-    latitude = serializers.FloatField(
+    latitude = CoordinateField(
         min_value=-90,
         max_value=90,
         required=False,
@@ -124,7 +133,7 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
         help_text="WGS84 degrees.",
         error_messages=LOCATION_ERRORS,
     )
-    longitude = serializers.FloatField(
+    longitude = CoordinateField(
         min_value=-180,
         max_value=180,
         required=False,

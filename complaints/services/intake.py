@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -93,6 +94,17 @@ def attachment_add(
 # decide, once, for the web form, the API and filing on a caller's behalf.
 
 MICRODEGREE = Decimal("0.000001")
+DESCRIPTION_MIN = 10
+
+
+def visible_text(value: str) -> str:
+    """Text without the characters that show nothing, trimmed.
+
+    Zero-width spaces and joiners (U+200B-U+200D), the word joiner (U+2060),
+    the byte-order mark (U+FEFF) and the other Unicode format characters
+    take no room on a page: a text of them alone is an empty text.
+    """
+    return "".join(c for c in value if unicodedata.category(c) != "Cf").strip()
 
 
 @dataclass
@@ -154,11 +166,32 @@ def _check_areas(intake: _Intake) -> None:
         intake.values["street"] = community.parent
 
 
+def _check_text(intake: _Intake) -> None:
+    """What is described and where, as visible text: invisible text is no text."""
+    given = intake.given
+    if "description" in given:
+        description = visible_text(given["description"] or "")
+        intake.values["description"] = description
+        if len(description) < DESCRIPTION_MIN:
+            intake.refuse(
+                "description",
+                _("Describe the problem in at least 10 characters."),
+            )
+    if "address" in given:
+        address = visible_text(given["address"] or "")
+        intake.values["address"] = address
+        if not address:
+            intake.refuse(
+                "address", _("Tell us where it is: an address or a landmark.")
+            )
+
+
 def _check_name(intake: _Intake) -> None:
     """An anonymous caller keeps no name; staff name the caller or tick anonymous."""
     given = intake.given
     anonymous = bool(given.get("is_anonymous"))
-    name = "" if anonymous else " ".join((given.get("citizen_name") or "").split())
+    typed = visible_text(given.get("citizen_name") or "")
+    name = "" if anonymous else " ".join(typed.split())
     intake.values["citizen_name"] = name
     if intake.staff and not anonymous and not name and "citizen_name" in given:
         intake.refuse("citizen_name", _("Give the caller's name, or tick “Anonymous”."))
@@ -215,6 +248,7 @@ def _check_location(intake: _Intake) -> None:
 def _intake_check(given: Mapping[str, Any], *, by: User | None) -> _Intake:
     intake = _Intake(given=given, staff=by is not None)
     for check in (
+        _check_text,
         _check_category,
         _check_areas,
         _check_name,
@@ -270,6 +304,8 @@ def complaint_submit(
     """File a complaint, route it to the covering unit, record the first event."""
     intake = _intake_check(
         {
+            "description": description,
+            "address": address,
             "category": category,
             "community": community,
             "street": street,
@@ -288,8 +324,8 @@ def complaint_submit(
         channel=channel,
         request_type=request_type,
         category=category,
-        description=description.strip(),
-        address=address.strip(),
+        description=intake.values["description"],
+        address=intake.values["address"],
         street=intake.values.get("street", street),
         community=community,
         latitude=intake.values.get("latitude"),
