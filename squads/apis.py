@@ -28,8 +28,10 @@ class AreaFilter(django_filters.FilterSet):
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
-    covering_squad = serializers.CharField(source="covering_squad.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    covering_squad = serializers.CharField(
+        source="covering_squad.code", default=None, allow_null=True
+    )
 
     class Meta:
         model = Area
@@ -56,7 +58,7 @@ class CardSerializer(serializers.ModelSerializer):
 
 
 class SquadSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
     area = serializers.CharField(source="area.code")
     service_items = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="text"
