@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Status",
         "PriorityEnum": "complaints.models.Category.Priority",
+        "SquadKindEnum": "squads.models.Squad.Kind",
     },
 }
 
