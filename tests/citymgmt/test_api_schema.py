@@ -143,8 +143,12 @@ def local_schema(db):
 
 
 def _call(schema, method: str, path: str, **parts):
-    case = schema[path][method].Case(**parts)
-    return case.call_and_validate(checks=CHECKS)
+    """The answer, checked; its status is documented with the body's schema."""
+    operation = schema[path][method]
+    response = operation.Case(**parts).call_and_validate(checks=CHECKS)
+    documented = operation.definition.raw["responses"][str(response.status_code)]
+    assert "schema" in documented["content"]["application/json"]
+    return response
 
 
 def test_an_ambiguous_community_lookup_answers_as_documented(local_schema, tree):
@@ -175,6 +179,9 @@ def test_a_found_community_lookup_answers_as_documented(local_schema, tree):
 
     assert response.status_code == 200
     assert response.json()["community"]["code"] == tree.community_a1.code
+    lookup = local_schema["/api/v1/squads/lookup/"]["GET"].definition.raw
+    answer = lookup["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/SquadLookup"}
 
 
 @pytest.mark.parametrize(("who", "status"), [(None, 401), ("nobody", 403)])
