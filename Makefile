@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test lint messages clean
+.PHONY: install run test lint messages clean schemathesis
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ run: install messages
 
 test: install
 	$(VENV)/bin/pytest
+
+# The OpenAPI document against a live server (needs DATABASE_URL=postgres://…);
+# also part of `make test`.
+schemathesis: install
+	$(VENV)/bin/pytest tests/citymgmt/test_api_schema.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -13,7 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+# ASCII digits only (`\d` would take any script's digits); the API schema
+# documents the same pattern.
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+MOBILE_RE = re.compile(MOBILE_PATTERN)
 # Landline: area code 0 + 2-3 digits, a 7-8 digit number, an optional extension.
 LANDLINE_RE = re.compile(r"^0\d{2,3}-\d{7,8}(-\d{1,6})?$", re.ASCII)
 # Government service hotlines such as 12345 and 12319.

@@ -6,7 +6,13 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -28,8 +34,10 @@ class AreaFilter(django_filters.FilterSet):
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
-    covering_squad = serializers.CharField(source="covering_squad.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
+    covering_squad = serializers.CharField(
+        source="covering_squad.code", default=None, allow_null=True
+    )
 
     class Meta:
         model = Area
@@ -56,7 +64,7 @@ class CardSerializer(serializers.ModelSerializer):
 
 
 class SquadSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None)
+    parent = serializers.CharField(source="parent.code", default=None, allow_null=True)
     area = serializers.CharField(source="area.code")
     service_items = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="text"
@@ -94,6 +102,24 @@ class SquadSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class CommunitySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    street = serializers.CharField(help_text="The street's name.")
+
+    class Meta:
+        ref_name = "CommunityOfLookup"
+
+
+class SquadLookupSerializer(SquadSerializer):
+    """What the lookup answers: the unit, and the community it was found by."""
+
+    community = CommunitySerializer(read_only=True)
+
+    class Meta(SquadSerializer.Meta):
+        fields = [*SquadSerializer.Meta.fields, "community"]
+
+
 class SquadFilter(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label="parent code")
 
@@ -127,7 +153,28 @@ class SquadViewSet(viewsets.ReadOnlyModelViewSet):
                 description="A community's 12-digit code or its name.",
             )
         ],
-        responses={200: SquadSerializer},
+        responses={
+            200: SquadLookupSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "CommunityLookupError",
+                    {
+                        "detail": serializers.CharField(required=False),
+                        "community": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                        "candidates": CommunitySerializer(many=True, required=False),
+                    },
+                ),
+                description=(
+                    "No community given (`community`), or several match: "
+                    "`detail` and the `candidates` to ask again with."
+                ),
+            ),
+            404: OpenApiResponse(
+                description="No community matches, or its unit is not in service."
+            ),
+        },
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def lookup(self, request: Request) -> Response:

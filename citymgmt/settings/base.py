@@ -162,7 +162,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "citymgmt.openapi.AutoSchema",
     # Session auth for the staff's pages; tokens (Authorization: Token …) for
     # integrations. Token first, so a request without either gets 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,6 +207,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Status",
         "PriorityEnum": "complaints.models.Category.Priority",
+        "SquadKindEnum": "squads.models.Squad.Kind",
     },
 }
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from citymgmt.errors import InvalidInput
+from citymgmt.openapi import ConsentSerializerField, MobileSerializerField
 from citymgmt.photos import PhotosSerializerField
 from citymgmt.serializers import readable_values, with_refusal
 from complaints import services
@@ -145,9 +146,12 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
     citizen_name = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
-    phone = serializers.CharField(
+    phone = MobileSerializerField(
         max_length=32,
-        help_text="An 11-digit mainland mobile number; staff see it masked.",
+        help_text=(
+            "An 11-digit mainland mobile number in ASCII digits (spaces, +86 and "
+            "full-width digits are read too); staff see it masked."
+        ),
         error_messages=messages(
             gettext_lazy(
                 "Enter your 11-digit mobile number: it is how the case is followed up."
@@ -157,7 +161,7 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
         ),
     )
     is_anonymous = serializers.BooleanField(default=False)
-    consent = serializers.BooleanField(
+    consent = ConsentSerializerField(
         help_text="Must be true: the citizen agrees to the personal-data notice."
     )
     photos = PhotosSerializerField(

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
+from citymgmt.openapi import PhoneLast4SerializerField
 from complaints import references, selectors, services
 from complaints.apis.common import ComplaintTrackThrottle, messages
 from complaints.models import (
@@ -143,9 +144,12 @@ class TrackingQuerySerializer(serializers.Serializer):
             "blank",
         ),
     )
-    phone_last4 = serializers.CharField(
+    phone_last4 = PhoneLast4SerializerField(
         max_length=8,
-        help_text="The last 4 digits of the mobile number given on filing.",
+        help_text=(
+            "The last 4 digits of the mobile number given on filing (full-width "
+            "digits are read too)."
+        ),
         error_messages=messages(
             gettext_lazy("Enter the last 4 digits of the mobile number you gave."),
             "required",

@@ -211,6 +211,14 @@ class AttachmentSerializer(serializers.Serializer):
         return self._url(attachment, "thumbnail")
 
 
+class AssigneeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "ComplaintAssignee"
+
+
 class ComplaintDetailSerializer(ComplaintRowSerializer):
     request_type = serializers.ChoiceField(choices=RequestType.choices)
     description = serializers.CharField()
@@ -257,9 +265,7 @@ class ComplaintDetailSerializer(ComplaintRowSerializer):
     def get_citizen_name(self, complaint: Complaint) -> str | None:
         return None if complaint.is_anonymous else complaint.citizen_name
 
-    @extend_schema_field(
-        serializers.DictField(child=serializers.CharField(), allow_null=True)
-    )
+    @extend_schema_field(AssigneeSerializer(allow_null=True))
     def get_assignee(self, complaint: Complaint) -> dict | None:
         member = complaint.assignee
         return None if member is None else {"id": member.pk, "name": member.full_name}
