@@ -5,7 +5,7 @@ class documents it once, as the `Error` component, and adds to each
 operation the error answers it can really give: 400 always (bad input, or a
 NUL byte in the address, refused by `citymgmt.middleware`), 401 and 403 when
 it needs a signed-in member of staff, 404 when a path names an object or a
-page is chosen, 429 when it is throttled. An operation that says more (a
+page is chosen, 413 when it takes a body, 429 when it is throttled. An operation that says more (a
 409, its own description) keeps what it says.
 """
 
@@ -56,6 +56,7 @@ DESCRIPTIONS = {
     "403": "Your role or unit may not do this.",
     "404": "Not found, or not in your scope.",
     "409": "Someone else changed it first.",
+    "413": "The body is over the size limit: `detail` says the limit.",
     "429": "Too many requests: `detail` and the Retry-After header say when to retry.",
 }
 
@@ -118,6 +119,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.add("404")
         if self.method == "GET" and self._get_paginator() is not None:
             codes.add("404")  # a page or cursor that does not exist
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.add("413")  # refused on Content-Length by citymgmt.middleware
         if self.view.get_throttles():
             codes.add("429")
         return sorted(codes)

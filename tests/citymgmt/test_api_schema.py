@@ -240,7 +240,7 @@ def test_every_operation_documents_its_error_answers(document):
     expected = {
         ("get", "/api/v1/areas/"): {"400", "404", "429"},
         ("get", "/api/v1/squads/lookup/"): {"400", "404", "429"},
-        ("post", "/api/v1/complaints/"): {"400", "429"},
+        ("post", "/api/v1/complaints/"): {"400", "413", "429"},
         ("get", "/api/v1/complaints/"): {"400", "401", "403", "404", "429"},
         ("get", "/api/v1/complaints/{reference}/"): {"400", "401", "403", "404"},
         ("post", "/api/v1/complaints/{reference}/actions/{action}/"): {
@@ -249,9 +249,10 @@ def test_every_operation_documents_its_error_answers(document):
             "403",
             "404",
             "409",
+            "413",
         },
         ("get", "/api/v1/complaints/track/"): {"400", "404", "429"},
-        ("post", "/api/v1/complaints/track/rate/"): {"400", "404", "429"},
+        ("post", "/api/v1/complaints/track/rate/"): {"400", "404", "413", "429"},
     }
     for (method, path), codes in expected.items():
         responses = document["paths"][path][method]["responses"]
