@@ -14,6 +14,7 @@ from citymgmt.env import (
     read_int,
     read_list,
     read_periods,
+    read_proxy_count,
     read_rate,
     read_str,
 )
@@ -123,8 +124,12 @@ STORAGES = {
 }
 
 CACHES = {"default": read_cache()}
-# Behind a proxy, the client's address is the first X-Forwarded-For entry.
-USE_X_FORWARDED_FOR = read_bool("USE_X_FORWARDED_FOR", False)
+# How many proxies of ours stand in front of the web process, each appending
+# to X-Forwarded-For: 0 takes the peer's address as the client's; N takes the
+# Nth entry from the right (citymgmt.ratelimit.client_ip, used by every limit).
+TRUSTED_PROXY_COUNT = read_proxy_count()
+# Seconds rate limits count in-process after the shared cache failed.
+RATELIMIT_FALLBACK_SECONDS = 30
 
 _email = read_email()
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -175,8 +180,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's own, keyed on citymgmt.ratelimit.client_ip like the pages.
+        "citymgmt.ratelimit.AnonRateThrottle",
+        "citymgmt.ratelimit.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": read_str("API_ANON_RATE", "120/min"),
