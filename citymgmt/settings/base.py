@@ -240,6 +240,8 @@ COMPLAINT_RATING_DAYS = read_int("COMPLAINT_RATING_DAYS", 7, minimum=1)
 COMPLAINT_DUPLICATE_HOURS = read_int("COMPLAINT_DUPLICATE_HOURS", 72, minimum=1)
 COMPLAINT_SUBMIT_RATE = read_rate("COMPLAINT_SUBMIT_RATE", "5/600")
 COMPLAINT_TRACK_RATE = read_rate("COMPLAINT_TRACK_RATE", "10/60")
+# Wrong last-4 digits per reference, whatever the address, before it locks.
+COMPLAINT_TRACK_FAILURES = read_rate("COMPLAINT_TRACK_FAILURES", "5/3600")
 
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.
