@@ -142,8 +142,14 @@ def read_proxy_count(name: str = "TRUSTED_PROXY_COUNT") -> int:
     return count
 
 
-def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str, Any]:
-    """The default cache: in-process by default, Redis when servers share it."""
+def read_cache(
+    name: str = "CACHE_URL", default: str = "locmem://", *, timeout: int = 2
+) -> dict[str, Any]:
+    """The default cache: in-process by default, Redis when servers share it.
+
+    Redis gets connect and socket timeouts (seconds), so a stalled server
+    costs a request at most that long instead of hanging it.
+    """
     raw = os.environ.get(name, "").strip() or default
     parts = urlsplit(raw)
     if parts.scheme == "locmem":
@@ -155,6 +161,7 @@ def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str,
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": raw,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     raise _fail(name, raw, "locmem:// or redis://host:port/db")
 

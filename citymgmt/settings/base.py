@@ -123,7 +123,11 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": read_cache()}
+# Seconds any call to Redis (the cache, publishing to the broker) may take to
+# connect or to answer before it is given up: a stalled Redis must not hang
+# a request. Also the worker's; above kombu's 1 s BRPOP wait.
+REDIS_TIMEOUT = read_int("REDIS_TIMEOUT", 2, minimum=2)
+CACHES = {"default": read_cache(timeout=REDIS_TIMEOUT)}
 # How many proxies of ours stand in front of the web process, each appending
 # to X-Forwarded-For: 0 takes the peer's address as the client's; N takes the
 # Nth entry from the right (citymgmt.ratelimit.client_ip, used by every limit).
@@ -153,7 +157,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    else {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "socket_timeout": REDIS_TIMEOUT,
+    }
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = read_str("CELERY_RESULT_BACKEND") or None
