@@ -123,8 +123,33 @@ def read_rate(name: str, default: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
-def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str, Any]:
-    """The default cache: in-process by default, Redis when servers share it."""
+def read_proxy_count(name: str = "TRUSTED_PROXY_COUNT") -> int:
+    """How many proxies of ours are in front; refuses the variable it replaces.
+
+    USE_X_FORWARDED_FOR trusted the leftmost X-Forwarded-For entry, which the
+    client writes: no value of it maps safely to a count, so start-up stops
+    and says what to set instead.
+    """
+    if os.environ.get("USE_X_FORWARDED_FOR", "").strip():
+        raise ImproperlyConfigured(
+            "Environment variable USE_X_FORWARDED_FOR is no longer read: remove it "
+            f"and set {name} to the number of proxies in front of the web "
+            "process (1 behind one TLS proxy, 0 when clients connect directly)."
+        )
+    count = read_int(name, 0, minimum=0)
+    if count > 5:
+        raise _fail(name, str(count), "a whole number from 0 to 5")
+    return count
+
+
+def read_cache(
+    name: str = "CACHE_URL", default: str = "locmem://", *, timeout: int = 2
+) -> dict[str, Any]:
+    """The default cache: in-process by default, Redis when servers share it.
+
+    Redis gets connect and socket timeouts (seconds), so a stalled server
+    costs a request at most that long instead of hanging it.
+    """
     raw = os.environ.get(name, "").strip() or default
     parts = urlsplit(raw)
     if parts.scheme == "locmem":
@@ -136,6 +161,7 @@ def read_cache(name: str = "CACHE_URL", default: str = "locmem://") -> dict[str,
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": raw,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     raise _fail(name, raw, "locmem:// or redis://host:port/db")
 

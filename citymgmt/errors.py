@@ -3,7 +3,7 @@
 A service refuses with a `DomainError` whose message a person can act on,
 optionally naming the input field it is about. The REST API's exception
 handler (`citymgmt.exceptions`) and the form helper (`citymgmt.forms`) turn
-it into a 400/403/404/409 answer or a form error; nothing else needs to know
+it into a 400/403/404/409/429 answer or a form error; nothing else needs to know
 which service raised it.
 """
 
@@ -79,6 +79,16 @@ class Conflict(DomainError):
     """Someone else changed the object first."""
 
     status_code = 409
+
+
+class TooManyAttempts(DomainError):
+    """Refused for now after too many tries; `retry_after` says for how long."""
+
+    status_code = 429
+
+    def __init__(self, message: object, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
 
 
 def full_clean_or_refuse(instance: Any, **options: Any) -> None:

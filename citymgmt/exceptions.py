@@ -2,8 +2,8 @@
 
 A `citymgmt.errors.DomainError` keeps its own status (400 not allowed now or
 bad input, 403 not your role, 404 not in your scope, 409 someone else was
-first) and its messages, per field where it names one; a throttled request
-says when to try again.
+first, 429 too many tries for now, with Retry-After) and its messages, per
+field where it names one; a throttled request says when to try again.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from citymgmt.errors import DomainError
+from citymgmt.errors import DomainError, TooManyAttempts
 
 
 def retry_message(wait: int) -> str:
@@ -62,7 +62,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = DomainError.from_validation(exc)
     if isinstance(exc, DomainError):
         set_rollback()
-        return Response({**domain_error_body(exc), **exc.extra}, status=exc.status_code)
+        response = Response(
+            {**domain_error_body(exc), **exc.extra}, status=exc.status_code
+        )
+        if isinstance(exc, TooManyAttempts):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, exceptions.ParseError):
         # DRF's own text quotes the parser ("JSON parse error - Expecting ...").
         exc = exceptions.ParseError(detail=unreadable_body_message())

@@ -1,8 +1,16 @@
-"""Liveness of the two shared engines: the database and the Celery broker."""
+"""Liveness of the shared engines: the database, the Celery broker and the cache.
+
+The site keeps taking complaints with the cache or the broker down (limits
+count in-process, the outbox sweep sends later), but an operator must know:
+any check that fails makes the answer 503.
+"""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -33,9 +41,25 @@ def broker_status() -> str:
     return "ok"
 
 
+def cache_status() -> str:
+    """Write and read back a key; in-process caches always answer."""
+    key = f"health:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        value = cache.get(key)
+        cache.delete(key)
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+    return "ok" if value == "ok" else "error: not stored"
+
+
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    checks = {"database": database_status(), "broker": broker_status()}
+    checks = {
+        "database": database_status(),
+        "broker": broker_status(),
+        "cache": cache_status(),
+    }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks},

@@ -5,8 +5,8 @@ class documents it once, as the `Error` component, and adds to each
 operation the error answers it can really give: 400 always (bad input, or a
 NUL byte in the address, refused by `citymgmt.middleware`), 401 and 403 when
 it needs a signed-in member of staff, 404 when a path names an object or a
-page is chosen, 413 when it takes a body, 429 when it is throttled. An operation that says more (a
-409, its own description) keeps what it says.
+page is chosen, 413 when it takes a body, 429 when it is throttled. An
+operation that says more (a 409, its own description) keeps what it says.
 """
 
 from __future__ import annotations

@@ -1,13 +1,43 @@
-"""A fixed-window rate limit kept in the default cache (Redis when shared)."""
+"""Per-address limits shared by the pages and the API, counted in the default cache.
+
+Every limit keys on `client_ip`: the pages' limits through `hit`, the REST
+API's throttles through the `AnonRateThrottle`/`UserRateThrottle` below.
+Repeated failures on one key (wrong guesses at one reference) are counted by
+`fail` and checked by `failures`, in a window that starts at the first one.
+
+When the shared cache (Redis) fails or stalls, counting goes on in this
+process for `RATELIMIT_FALLBACK_SECONDS` before the shared cache is tried
+again: a request is never refused or delayed for a cache that is down, and
+the limits still hold per process meanwhile.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+from rest_framework import throttling
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What a shared cache raises when its server is down, refuses or stalls.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+
+_local = LocMemCache("citydesk-ratelimit", {"OPTIONS": {"MAX_ENTRIES": 20_000}})
+_local_until = 0.0  # time.monotonic() until which counts stay in this process
 
 
 @dataclass(frozen=True)
@@ -17,26 +47,153 @@ class Verdict:
 
 
 def client_ip(request: HttpRequest) -> str:
-    if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address limits count against: the peer, or the hop our proxies saw.
+
+    With TRUSTED_PROXY_COUNT = 0 the peer (REMOTE_ADDR) is the client. With
+    N > 0 the last N hops are our own proxies, each appending the address it
+    was reached from to X-Forwarded-For: the Nth entry from the right was
+    written by the outermost of them and is the client; whatever is left of
+    it came from the client and is ignored, so rotating it changes nothing.
+    A shorter header (a request that did not pass all N proxies) gives its
+    leftmost entry, the furthest hop one of them recorded; no header, or an
+    entry that is not an IP address, gives the peer.
+    """
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies == 0:
+        return peer
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in header.split(",") if hop.strip()]
+    if not hops:
+        return peer
+    chosen = hops[-min(proxies, len(hops))]
+    try:
+        return str(ipaddress.ip_address(chosen))
+    except ValueError:
+        return peer
 
 
-def hit(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
-    """Count one request for key; refuse once the window's count is used up."""
+def _store() -> BaseCache:
+    return _local if time.monotonic() < _local_until else cache
+
+
+def _counted(operation: Callable[[BaseCache], T]) -> T:
+    """Run a counting operation on the shared cache, or in this process if it fails."""
+    global _local_until
+    store = _store()
+    if store is _local:
+        return operation(_local)
+    try:
+        return operation(store)
+    except CACHE_ERRORS as exc:
+        seconds = settings.RATELIMIT_FALLBACK_SECONDS
+        logger.warning(
+            "Rate limits count in this process for %d s: the shared cache failed "
+            "(%s: %s)",
+            seconds,
+            exc.__class__.__name__,
+            exc,
+        )
+        _local_until = time.monotonic() + seconds
+        return operation(_local)
+
+
+def forget_local_counts() -> None:
+    """Use the shared cache again at once and drop the counts kept in this process."""
+    global _local_until
+    _local_until = 0.0
+    _local.clear()
+
+
+def _hit(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
     count, window = rate
     now = time.time()
     bucket = int(now // window)
     cache_key = f"ratelimit:{scope}:{key}:{bucket}"
-    if cache.add(cache_key, 1, timeout=window + 1):
+    if store.add(cache_key, 1, timeout=window + 1):
         used = 1
     else:
         try:
-            used = cache.incr(cache_key)
+            used = store.incr(cache_key)
         except ValueError:  # expired between add and incr
-            cache.set(cache_key, 1, timeout=window + 1)
+            store.set(cache_key, 1, timeout=window + 1)
             used = 1
     retry_after = max(1, int((bucket + 1) * window - now) + 1)
     return Verdict(allowed=used <= count, retry_after=retry_after)
+
+
+def hit(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    """Count one request for key; refuse once the window's count is used up."""
+    return _counted(lambda store: _hit(store, scope, key, rate))
+
+
+def _failure_keys(scope: str, key: str) -> tuple[str, str]:
+    base = f"ratelimit:{scope}:{key}"
+    return f"{base}:count", f"{base}:since"
+
+
+def _left(since: Any, window: int, now: float) -> int:
+    start = since if isinstance(since, int | float) else now
+    return max(1, math.ceil(start + window - now))
+
+
+def _failures(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    count, window = rate
+    count_key, since_key = _failure_keys(scope, key)
+    found = store.get_many([count_key, since_key])
+    used = found.get(count_key) or 0
+    return Verdict(
+        allowed=used < count,
+        retry_after=_left(found.get(since_key), window, time.time()),
+    )
+
+
+def failures(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    """Whether key may still be tried: not once `count` failures fell in its window."""
+    return _counted(lambda store: _failures(store, scope, key, rate))
+
+
+def _fail(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    count, window = rate
+    count_key, since_key = _failure_keys(scope, key)
+    now = time.time()
+    # The window starts at the first failure and is not extended by later
+    # ones: `count` failures at most per window, never two windows' worth
+    # around a clock boundary.
+    store.add(since_key, now, timeout=window)
+    store.add(count_key, 0, timeout=window)
+    try:
+        used = store.incr(count_key)
+    except ValueError:  # the window ended between add and incr
+        store.set_many({count_key: 1, since_key: now}, timeout=window)
+        used = 1
+    return Verdict(
+        allowed=used < count, retry_after=_left(store.get(since_key), window, now)
+    )
+
+
+def fail(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    """Count one failure for key; refused (allowed=False) once it used the last one."""
+    return _counted(lambda store: _fail(store, scope, key, rate))
+
+
+class _CountedThrottle(throttling.SimpleRateThrottle):
+    """DRF's throttle keyed on `client_ip`, counting where `hit` counts."""
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request)
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        def attempt(store: BaseCache) -> bool:
+            self.cache = store
+            return super(_CountedThrottle, self).allow_request(request, view)
+
+        return _counted(attempt)
+
+
+class AnonRateThrottle(_CountedThrottle, throttling.AnonRateThrottle):
+    """The anonymous API throttle (API_ANON_RATE), per client address."""
+
+
+class UserRateThrottle(_CountedThrottle, throttling.UserRateThrottle):
+    """The signed-in API throttle (API_USER_RATE), per user."""

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from citymgmt import ratelimit
-from citymgmt.errors import DomainError
+from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
 from complaints import references, selectors, services
@@ -262,6 +262,24 @@ def _no_match(request: HttpRequest, form: TrackForm) -> HttpResponse:
     return render(request, "complaints/track.html", {"form": form})
 
 
+def _proven(request: HttpRequest, form: TrackForm) -> Complaint | HttpResponse:
+    """The case the form's reference and digits prove, or the page saying no."""
+    try:
+        complaint = services.complaint_track(
+            reference=form.cleaned_data["reference"],
+            phone_last4=form.cleaned_data["phone_last4"],
+            client=ratelimit.client_ip(request),
+        )
+    except TooManyAttempts as err:
+        add_domain_error(form, err)
+        response = render(request, "complaints/track.html", {"form": form}, status=429)
+        response["Retry-After"] = str(err.retry_after)
+        return response
+    if complaint is None:
+        return _no_match(request, form)
+    return complaint
+
+
 def _track_throttle(request: HttpRequest) -> ratelimit.Verdict:
     return ratelimit.hit(
         "complaint-track",
@@ -287,14 +305,10 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackForm(request.POST)
         if not form.is_valid():
             return render(request, "complaints/track.html", {"form": form})
-        reference = form.cleaned_data["reference"]
-        last4 = form.cleaned_data["phone_last4"]
-        complaint = selectors.complaint_for_tracking(
-            reference=reference, phone_last4=last4
-        )
-        if complaint is None:
-            return _no_match(request, form)
-        _remember(request, complaint.reference, last4)
+        complaint = _proven(request, form)
+        if isinstance(complaint, HttpResponse):
+            return complaint
+        _remember(request, complaint.reference, form.cleaned_data["phone_last4"])
         return redirect(_tracking_url(complaint.reference))
 
     reference = references.normalize(request.GET.get("reference", ""))
@@ -329,11 +343,10 @@ def rate(request: HttpRequest) -> HttpResponse:
     track_form = TrackForm(request.POST)
     if not track_form.is_valid():
         return render(request, "complaints/track.html", {"form": track_form})
-    reference = track_form.cleaned_data["reference"]
     last4 = track_form.cleaned_data["phone_last4"]
-    complaint = selectors.complaint_for_tracking(reference=reference, phone_last4=last4)
-    if complaint is None:
-        return _no_match(request, track_form)
+    complaint = _proven(request, track_form)
+    if isinstance(complaint, HttpResponse):
+        return complaint
     if form.is_valid():
         was_closed = complaint.status == Status.CLOSED
         try:

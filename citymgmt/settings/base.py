@@ -14,6 +14,7 @@ from citymgmt.env import (
     read_int,
     read_list,
     read_periods,
+    read_proxy_count,
     read_rate,
     read_str,
 )
@@ -123,9 +124,17 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": read_cache()}
-# Behind a proxy, the client's address is the first X-Forwarded-For entry.
-USE_X_FORWARDED_FOR = read_bool("USE_X_FORWARDED_FOR", False)
+# Seconds any call to Redis (the cache, publishing to the broker) may take to
+# connect or to answer before it is given up: a stalled Redis must not hang
+# a request. Also the worker's; above kombu's 1 s BRPOP wait.
+REDIS_TIMEOUT = read_int("REDIS_TIMEOUT", 2, minimum=2)
+CACHES = {"default": read_cache(timeout=REDIS_TIMEOUT)}
+# How many proxies of ours stand in front of the web process, each appending
+# to X-Forwarded-For: 0 takes the peer's address as the client's; N takes the
+# Nth entry from the right (citymgmt.ratelimit.client_ip, used by every limit).
+TRUSTED_PROXY_COUNT = read_proxy_count()
+# Seconds rate limits count in-process after the shared cache failed.
+RATELIMIT_FALLBACK_SECONDS = 30
 
 _email = read_email()
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -149,7 +158,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    else {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": REDIS_TIMEOUT,
+        "socket_timeout": REDIS_TIMEOUT,
+    }
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = read_str("CELERY_RESULT_BACKEND") or None
@@ -176,8 +189,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's own, keyed on citymgmt.ratelimit.client_ip like the pages.
+        "citymgmt.ratelimit.AnonRateThrottle",
+        "citymgmt.ratelimit.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": read_str("API_ANON_RATE", "120/min"),
@@ -244,6 +258,8 @@ COMPLAINT_RATING_DAYS = read_int("COMPLAINT_RATING_DAYS", 7, minimum=1)
 COMPLAINT_DUPLICATE_HOURS = read_int("COMPLAINT_DUPLICATE_HOURS", 72, minimum=1)
 COMPLAINT_SUBMIT_RATE = read_rate("COMPLAINT_SUBMIT_RATE", "5/600")
 COMPLAINT_TRACK_RATE = read_rate("COMPLAINT_TRACK_RATE", "10/60")
+# Wrong last-4 digits per reference, whatever the address, before it locks.
+COMPLAINT_TRACK_FAILURES = read_rate("COMPLAINT_TRACK_FAILURES", "5/3600")
 
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.

@@ -86,6 +86,7 @@ class ComplaintAdmin(BulkActions, CaseViews, ScopedAdmin):
         "citizen_display",
         "phone_masked",
         "consent_at",
+        "tracking_failures",
         "address",
         "street",
         "community",
@@ -130,7 +131,12 @@ class ComplaintAdmin(BulkActions, CaseViews, ScopedAdmin):
         ),
         (
             _("Citizen"),
-            {"fields": [("citizen_display", "phone_masked"), "consent_at"]},
+            {
+                "fields": [
+                    ("citizen_display", "phone_masked"),
+                    ("consent_at", "tracking_failures"),
+                ]
+            },
         ),
         (
             _("Place and description"),

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from citymgmt import phones
+from citymgmt import phones, ratelimit
 from citymgmt.openapi import PhoneLast4SerializerField
 from complaints import references, selectors, services
 from complaints.apis.common import ComplaintTrackThrottle, messages
@@ -35,7 +35,12 @@ from complaints.timeline import public_remark
 # Payload keys a citizen may see on the public timeline.
 PUBLIC_DETAILS = ("referral_to", "duplicate_of", "squad", "method", "satisfaction")
 NO_MATCH = OpenApiResponse(description="No case matches this reference and phone.")
-THROTTLED = OpenApiResponse(description="Too many requests; see Retry-After.")
+THROTTLED = OpenApiResponse(
+    description=(
+        "Too many requests from this address, or too many wrong digits for "
+        "this reference; see Retry-After."
+    )
+)
 
 
 # Categories
@@ -173,10 +178,15 @@ class TrackingQuerySerializer(serializers.Serializer):
         return digits
 
 
-def tracked(data: dict[str, str]) -> Complaint:
-    """The case for a reference and phone digits; one answer for every miss."""
-    complaint = selectors.complaint_for_tracking(
-        reference=data["reference"], phone_last4=data["phone_last4"]
+def tracked(request: Request, data: dict[str, str]) -> Complaint:
+    """The case for a reference and phone digits; one answer for every miss.
+
+    Wrong digits count against the reference (429 once it is locked).
+    """
+    complaint = services.complaint_track(
+        reference=data["reference"],
+        phone_last4=data["phone_last4"],
+        client=ratelimit.client_ip(request),
     )
     if complaint is None:
         raise NotFound(_("No case matches this reference and phone number."))
@@ -199,7 +209,7 @@ class ComplaintTrackApi(APIView):
     def get(self, request: Request) -> Response:
         query = TrackingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        return Response(TrackingSerializer(tracked(query.validated_data)).data)
+        return Response(TrackingSerializer(tracked(request, query.validated_data)).data)
 
 
 class ComplaintRateApi(APIView):
@@ -240,9 +250,9 @@ class ComplaintRateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.complaint_rate(
-            complaint=tracked(data),
+        rated = services.complaint_rate(
+            complaint=tracked(request, data),
             satisfaction=data["satisfaction"],
             comment=data["comment"],
         )
-        return Response(TrackingSerializer(tracked(data)).data)
+        return Response(TrackingSerializer(rated).data)

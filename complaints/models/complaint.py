@@ -145,6 +145,11 @@ class Complaint(models.Model):
     rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    # Wrong last-4 digits typed with this reference on the tracking page or
+    # API: someone guessing at the case, shown to the staff on the case page.
+    tracking_failures = models.PositiveIntegerField(
+        _("wrong tracking attempts"), default=0
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

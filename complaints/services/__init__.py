@@ -8,6 +8,7 @@ these and nothing else.
 - `ratings`: the citizen's rating, which may reopen the case (`complaint_reopen`).
 - `extensions`: 延期 requests and decisions.
 - `staff`: phone reveals, categories and deadline rules.
+- `tracking`: the citizen's reference and last 4 digits, locked after wrong ones.
 """
 
 from complaints.services.actions import ACTION_SERVICES, action_inputs, complaint_act
@@ -33,6 +34,7 @@ from complaints.services.staff import (
     complaint_reveal_phone,
     deadline_rule_save,
 )
+from complaints.services.tracking import complaint_track
 from complaints.services.unit import (
     complaint_assign,
     complaint_dispose,
@@ -58,6 +60,7 @@ __all__ = [
     "complaint_return",
     "complaint_reveal_phone",
     "complaint_rework",
+    "complaint_track",
     "complaint_sign",
     "complaint_submit",
     "complaint_submit_refusal",

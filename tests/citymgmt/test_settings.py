@@ -96,6 +96,8 @@ def test_production_values_pass_check_deploy_without_warnings():
         ("CELERY_BROKER_URL", "amqp//nope"),
         ("DJANGO_DEBUG", "maybe"),
         ("HEALTH_BROKER_TIMEOUT", "soon"),
+        ("TRUSTED_PROXY_COUNT", "one"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(name, value):
@@ -107,6 +109,21 @@ def test_a_malformed_variable_stops_start_up_naming_it(name, value):
     assert result.returncode != 0
     assert f"Environment variable {name} is malformed" in result.stderr
     assert "Traceback" not in result.stderr.split("ImproperlyConfigured")[-1]
+
+
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_the_replaced_forwarded_for_switch_stops_start_up_naming_its_successor(value):
+    result = run(
+        {
+            "DJANGO_SETTINGS_MODULE": "citymgmt.settings.local",
+            "USE_X_FORWARDED_FOR": value,
+        },
+        "manage.py",
+        "check",
+    )
+    assert result.returncode != 0
+    assert "USE_X_FORWARDED_FOR is no longer read" in result.stderr
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
 
 
 def test_an_unreachable_database_stops_migrate_naming_database_url():

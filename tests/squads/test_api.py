@@ -489,12 +489,17 @@ def test_the_docs_page_runs_under_our_content_security_policy(db, citizen):
 
 
 @pytest.mark.django_db
-def test_health_reports_database_and_broker_ok(citizen):
+def test_health_reports_database_broker_and_cache_ok(citizen):
     response = citizen.get("/health/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "cache": "ok",
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
