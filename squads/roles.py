@@ -13,7 +13,7 @@ skipped.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +71,16 @@ def role_of(*, user: User | None) -> str | None:
         return Role.SUPERVISOR
     member = member_for(user=user)
     return member.role if member else None
+
+
+def may_reveal_phones(*, user: AbstractUser | AnonymousUser) -> bool:
+    """Whether the user may see a citizen's full mobile number, or find cases by it.
+
+    A reveal, a search by phone and a list filter on it all tell the number,
+    so all three ask this one question.
+    """
+    # Django's backend answers no for an inactive user.
+    return user.has_perm("complaints.reveal_phone")
 
 
 def squad_subtree_ids(*, squad_id: int) -> set[int]:

@@ -31,6 +31,7 @@ from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
     complaint_reveal_phone,
+    complaint_search,
     deadline_rule_save,
 )
 from complaints.services.unit import (
@@ -58,6 +59,7 @@ __all__ = [
     "complaint_return",
     "complaint_reveal_phone",
     "complaint_rework",
+    "complaint_search",
     "complaint_sign",
     "complaint_submit",
     "complaint_submit_refusal",
