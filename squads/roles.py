@@ -83,6 +83,15 @@ def may_reveal_phones(*, user: AbstractUser | AnonymousUser) -> bool:
     return user.has_perm("complaints.reveal_phone")
 
 
+def sets_supervision_phone(*, user: User | None) -> bool:
+    """Whether the user may set a unit's supervision phone (监督电话).
+
+    Citizens call that number to complain about the unit, so the desk sets
+    it, never the unit's own leaders.
+    """
+    return role_of(user=user) in DESK
+
+
 def squad_subtree_ids(*, squad_id: int) -> set[int]:
     """A unit and every unit below it (units nest 大队 > 中队 > 分队)."""
     ids = {squad_id}
@@ -200,6 +209,10 @@ ROLE_PERMISSIONS["dispatcher"] += ["workdays.view_calendarday"]
 _OUTBOX = ["notifications.view_notification", "notifications.change_notification"]
 ROLE_PERMISSIONS["dispatcher"] += _OUTBOX
 ROLE_PERMISSIONS["supervisor"] += _OUTBOX
+
+# The desk sets each unit's supervision phone (sets_supervision_phone): a
+# dispatcher may change a unit, and the admin lets them change that field only.
+ROLE_PERMISSIONS["dispatcher"] += ["squads.change_squad"]
 
 
 def sync_role_groups(apps) -> None:
