@@ -203,17 +203,27 @@ def complaint_for_receipt(*, reference: str) -> Complaint | None:
     )
 
 
-def search_filter(term: str) -> Q:
+def searched_phone(term: str) -> str | None:
+    """The mobile number a search term is, normalised, or None."""
+    term = "".join(term.split())[:64]
+    return phones.normalize(term) if phones.is_mobile(term) else None
+
+
+def search_filter(term: str, *, by_phone: bool) -> Q:
     """Search that uses an index: a reference or a mobile number matches exactly.
 
-    Anything else searches the address (a scan, but only for free text).
+    A mobile number matches the citizen's phone only when by_phone (the user
+    may reveal phones); otherwise it is searched like any other words, so it
+    confirms no one's number. Anything else searches the address (a scan, but
+    only for free text).
     """
     term = "".join(term.split())[:64]
     reference = references.parse(term)
     if reference is not None:
         return Q(reference=reference)
-    if phones.is_mobile(term):
-        return Q(phone=phones.normalize(term))
+    phone = searched_phone(term)
+    if phone is not None and by_phone:
+        return Q(phone=phone)
     return Q(address__icontains=term)
 
 

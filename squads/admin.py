@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from squads import selectors, services
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
-from squads.roles import squad_ids_in_scope
+from squads.roles import Role, role_of, squad_ids_in_scope
 
 
 def is_bureau_wide(request: HttpRequest) -> bool:
@@ -148,9 +148,19 @@ class SquadAdmin(ScopedAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        if is_bureau_wide(request):
-            return []
-        return ["code", "kind", "parent", "area", "is_active"]
+        # A unit's leaders keep its card details, but not the supervision
+        # phone (监督电话): citizens call it to complain about the unit, so
+        # the desk sets it (squad_save checks it too). A dispatcher changes
+        # that number and nothing else; a supervisor changes everything.
+        if not is_bureau_wide(request):
+            return ["code", "kind", "parent", "area", "is_active", "supervision_phone"]
+        if role_of(user=request.user) == Role.DISPATCHER:
+            return [
+                name
+                for name in flatten_fieldsets(self.fieldsets)
+                if name != "supervision_phone"
+            ]
+        return []
 
     @admin.display(description=_("current card"))
     def current_card(self, obj: Squad) -> str:
@@ -158,7 +168,7 @@ class SquadAdmin(ScopedAdmin):
         return f"v{card.version}" if card else "—"
 
     def save_model(self, request, obj, form, change):
-        services.squad_save(squad=obj)
+        services.squad_save(squad=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Member:

@@ -13,7 +13,7 @@ skipped.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +71,25 @@ def role_of(*, user: User | None) -> str | None:
         return Role.SUPERVISOR
     member = member_for(user=user)
     return member.role if member else None
+
+
+def may_reveal_phones(*, user: AbstractUser | AnonymousUser) -> bool:
+    """Whether the user may see a citizen's full mobile number, or find cases by it.
+
+    A reveal, a search by phone and a list filter on it all tell the number,
+    so all three ask this one question.
+    """
+    # Django's backend answers no for an inactive user.
+    return user.has_perm("complaints.reveal_phone")
+
+
+def sets_supervision_phone(*, user: User | None) -> bool:
+    """Whether the user may set a unit's supervision phone (监督电话).
+
+    Citizens call that number to complain about the unit, so the desk sets
+    it, never the unit's own leaders.
+    """
+    return role_of(user=user) in DESK
 
 
 def squad_subtree_ids(*, squad_id: int) -> set[int]:
@@ -190,6 +209,10 @@ ROLE_PERMISSIONS["dispatcher"] += ["workdays.view_calendarday"]
 _OUTBOX = ["notifications.view_notification", "notifications.change_notification"]
 ROLE_PERMISSIONS["dispatcher"] += _OUTBOX
 ROLE_PERMISSIONS["supervisor"] += _OUTBOX
+
+# The desk sets each unit's supervision phone (sets_supervision_phone): a
+# dispatcher may change a unit, and the admin lets them change that field only.
+ROLE_PERMISSIONS["dispatcher"] += ["squads.change_squad"]
 
 
 def sync_role_groups(apps) -> None:

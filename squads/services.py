@@ -7,8 +7,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from citymgmt.errors import Forbidden
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
+from squads.roles import sets_supervision_phone
 from squads.selectors import contact_card_content_for
 
 
@@ -70,8 +73,24 @@ def squad_upsert(
 
 
 @transaction.atomic
-def squad_save(*, squad: Squad) -> Squad:
-    """Validate and store a unit edited in the admin."""
+def squad_save(*, squad: Squad, by: User) -> Squad:
+    """Validate and store a unit edited in the admin by this user."""
+    stored = (
+        Squad.objects.filter(pk=squad.pk).values_list("supervision_phone", flat=True)
+        if squad.pk
+        else []
+    )
+    before = next(iter(stored), "")
+    after = Squad._meta.get_field("supervision_phone").to_python(
+        squad.supervision_phone
+    )
+    if after != before and not sets_supervision_phone(user=by):
+        # Citizens call this number to complain about the unit: not the
+        # unit's own to change.
+        raise Forbidden(
+            _("Only a dispatcher or a supervisor may set a unit's supervision phone."),
+            field="supervision_phone",
+        )
     _save(squad)
     return squad
 

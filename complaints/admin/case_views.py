@@ -35,6 +35,7 @@ from complaints.admin.forms import (
 )
 from complaints.models import Attachment, Complaint
 from complaints.workflow import TRANSITIONS
+from squads.roles import may_reveal_phones
 
 
 class CaseViews(ExtensionViews):
@@ -151,7 +152,7 @@ class CaseViews(ExtensionViews):
                 for name in actions
             ],
             "can_merge": "merge" in actions,
-            "can_reveal_phone": request.user.has_perm("complaints.reveal_phone"),
+            "can_reveal_phone": may_reveal_phones(user=request.user),
             "masked_phone": phones.mask(complaint.phone),
             "photo_groups": [(label, items) for label, items in photo_groups if items],
             "timeline": timeline_rows(complaint),

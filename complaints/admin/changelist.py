@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, Min, OuterRef, QuerySet
@@ -70,6 +71,16 @@ class CappedPaginator(Paginator):
 
 
 class ComplaintChangeList(ChangeList):
+    # The drill-down's years: Django's own bounds (its end of year 9999 is
+    # past the calendar, its start of year 1 is before UTC's) would 500.
+    years = range(1900, 3000)
+
+    def get_filters(self, request):
+        year = self.params.get(f"{self.date_hierarchy}__year", "")
+        if year and not (year.isascii() and year.isdigit() and int(year) in self.years):
+            raise IncorrectLookupParameters(f"year {year!r} out of range")
+        return super().get_filters(request)
+
     def date_choices(self) -> dict[str, Any]:
         try:
             return self._date_choices()

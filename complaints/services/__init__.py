@@ -32,6 +32,7 @@ from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
     complaint_reveal_phone,
+    complaint_search,
     deadline_rule_save,
 )
 from complaints.services.tracking import complaint_track
@@ -60,6 +61,7 @@ __all__ = [
     "complaint_return",
     "complaint_reveal_phone",
     "complaint_rework",
+    "complaint_search",
     "complaint_track",
     "complaint_sign",
     "complaint_submit",

@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from citymgmt import phones
 from citymgmt.errors import Forbidden, full_clean_or_refuse
+from complaints import selectors
 from complaints.models import Action, Category, Complaint, DeadlineRule
 from complaints.services.events import event_record
+from squads.roles import may_reveal_phones
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def complaint_reveal_phone(*, complaint: Complaint, by: User) -> str:
     """Show a citizen's full phone number to a permitted user, and log it."""
-    if not by.has_perm("complaints.reveal_phone"):
+    if not may_reveal_phones(user=by):
         raise Forbidden(_("Your role may not see citizens' phone numbers."))
     event_record(complaint, action=Action.REVEAL_PHONE, by=by)
     return complaint.phone
+
+
+@transaction.atomic
+def complaint_search(
+    *, complaints: QuerySet[Complaint], term: str, by: User
+) -> QuerySet[Complaint]:
+    """Narrow a staff list to what was typed; a search by phone is logged as a reveal.
+
+    Finding a case by its full number confirms the number, so only those who
+    may reveal phones search by it, and each case found gets the same
+    timeline entry a reveal writes.
+    """
+    by_phone = may_reveal_phones(user=by)
+    found = complaints.filter(selectors.search_filter(term, by_phone=by_phone))
+    phone = selectors.searched_phone(term)
+    if phone is None or not by_phone:
+        return found
+    matched = list(found.order_by("pk"))
+    for complaint in matched:
+        event_record(
+            complaint, action=Action.REVEAL_PHONE, by=by, payload={"via": "search"}
+        )
+    logger.info(
+        "Phone search for %s by %s found %d case(s)",
+        phones.mask(phone),
+        by.get_username(),
+        len(matched),
+    )
+    return found
 
 
 @transaction.atomic

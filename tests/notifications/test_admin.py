@@ -70,3 +70,59 @@ def test_unit_staff_cannot_open_the_outbox(persona, request, client_for):
 
     assert unit.get(OUTBOX, **EN).status_code == 403
     assert unit.get(f"{OUTBOX}{row.pk}/change/", **EN).status_code == 403
+
+
+# --- Nobody confirms a phone by filtering the outbox on it (issue 8, item 1) -------
+
+
+RECIPIENT_PROBES = [
+    ("recipient", "13912340001", "13700000000"),
+    ("recipient__startswith", "1391234", "150"),
+    ("recipient__regex", "^139", "^150"),
+    ("recipient__in", "13912340001", "13700000000"),
+    ("recipient__endswith", "0001", "9999"),
+]
+
+
+@pytest.mark.parametrize(("lookup", "hit", "miss"), RECIPIENT_PROBES)
+@pytest.mark.parametrize("who", ["squad_leader", "officer"])
+def test_a_leader_or_officer_learns_nothing_from_an_outbox_recipient_filter(
+    users, client_for, who, lookup, hit, miss
+):
+    sms(1)
+    c = client_for(users[who])
+
+    matching = c.get(OUTBOX, {lookup: hit})
+    missing = c.get(OUTBOX, {lookup: miss})
+
+    assert matching.status_code == missing.status_code == 403
+    assert matching.content == missing.content
+
+
+@pytest.mark.parametrize(("lookup", "hit", "miss"), RECIPIENT_PROBES)
+@pytest.mark.parametrize("who", ["dispatcher", "supervisor"])
+def test_the_outbox_refuses_a_filter_on_the_recipient_to_the_desk_too(
+    users, client_for, who, lookup, hit, miss
+):
+    row = sms(1)
+    c = client_for(users[who])
+
+    matching = c.get(OUTBOX, {lookup: hit})
+    missing = c.get(OUTBOX, {lookup: miss})
+
+    # The outbox shows every phone masked and has no logged reveal, so no one
+    # filters it by number: both go back to the whole list with a message.
+    assert matching.status_code == missing.status_code == 302
+    assert matching["Location"] == missing["Location"] == f"{OUTBOX}?e=1"
+    page = c.get(matching["Location"], **EN)
+    assert "A filter in the address could not be applied" in page.text
+    assert f'value="{row.pk}"' in page.text
+    assert "13912340001" not in page.text
+
+
+def test_the_outbox_list_filters_still_filter(dispatcher, client_for):
+    row = sms(1)
+    c = client_for(dispatcher)
+    assert f'value="{row.pk}"' in c.get(OUTBOX, {"channel__exact": "sms"}).text
+    assert f'value="{row.pk}"' not in c.get(OUTBOX, {"channel__exact": "email"}).text
+    assert f'value="{row.pk}"' in c.get(OUTBOX, {"status__exact": "pending"}).text
