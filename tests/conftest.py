@@ -176,6 +176,7 @@ def gateway(settings):
     settings.SMS_GATEWAY_KEY = "test-key-123"
     settings.SMS_GATEWAY_TIMEOUT = 1
     yield stand_in
+    stand_in.release.set()  # answer requests still held
     server.shutdown()
     server.server_close()
 

@@ -3,6 +3,11 @@
 A backend raises TransientError when trying again later may work (a timeout,
 a gateway error, an answer it cannot read) and PermanentError when it will
 not (the gateway refused the number for good).
+
+Delivery is at least once: a worker that dies after handing a message over
+and before the row is marked sent leaves it to be sent again. Each channel
+carries the row's delivery key so the receiver can drop the repeat: the
+email's Message-ID, the HTTP gateway's Idempotency-Key header, the log line.
 """
 
 from __future__ import annotations
@@ -12,16 +17,21 @@ import logging
 import smtplib
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 from citymgmt import phones
 
 if TYPE_CHECKING:
     from citymgmt.notifications.models import Notification
 
+logger = logging.getLogger(__name__)
 sms_logger = logging.getLogger("citymgmt.sms")
 
 ANSWER_LOG_CHARS = 500
@@ -49,26 +59,36 @@ def mask_recipient(value: str) -> str:
 
 
 class SmsBackend(Protocol):
-    def send(self, *, to: str, text: str, notification_id: int) -> None: ...
+    def send(self, *, to: str, text: str, notification_id: int, key: str) -> None: ...
 
 
 class LogSmsBackend:
-    """Writes each SMS to the log "citymgmt.sms" instead of sending it."""
+    """Writes each SMS to the log "citymgmt.sms" instead of sending it.
 
-    def send(self, *, to: str, text: str, notification_id: int) -> None:
-        sms_logger.info("SMS #%s to %s: %s", notification_id, mask_recipient(to), text)
+    The line names the delivery key, so a repeat after a dead worker can be
+    told from a second message.
+    """
+
+    def send(self, *, to: str, text: str, notification_id: int, key: str) -> None:
+        sms_logger.info(
+            "SMS #%s to %s (key %s): %s",
+            notification_id,
+            mask_recipient(to),
+            key,
+            text,
+        )
 
 
 class HttpSmsBackend:
-    """POSTs {to, text, id} as JSON to the gateway; the id is an idempotency key.
+    """POSTs {to, text, id} as JSON to the gateway with an Idempotency-Key header.
 
     A worker killed after the gateway accepted a message but before the row
     was marked sent leaves the row in "sending"; the sweep takes it back after
-    the lease and sends it again with the same id, which the gateway uses to
+    the lease and sends it again with the same key, which the gateway uses to
     drop the repeat.
     """
 
-    def send(self, *, to: str, text: str, notification_id: int) -> None:
+    def send(self, *, to: str, text: str, notification_id: int, key: str) -> None:
         payload = json.dumps(
             {"to": to, "text": text, "id": notification_id}, ensure_ascii=False
         ).encode()
@@ -79,6 +99,7 @@ class HttpSmsBackend:
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "Authorization": f"Bearer {settings.SMS_GATEWAY_KEY}",
+                "Idempotency-Key": key,
             },
         )
         masked = mask_recipient(to)
@@ -127,8 +148,37 @@ def sms_backend() -> SmsBackend:
     return SMS_BACKENDS[settings.SMS_BACKEND]()
 
 
-def send(notification: Notification) -> None:
-    """Deliver one notification through its channel."""
+def message_id(notification: Notification) -> str:
+    """The email's Message-ID: the row's delivery key at the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return f"<{notification.delivery_key}@{domain or 'localhost'}>"
+
+
+@contextmanager
+def connection_for(notification: Notification) -> Iterator[BaseEmailBackend | None]:
+    """The mail connection send() uses, closed only when the caller is done.
+
+    An SMTP session ends with QUIT, a round trip after the server has the
+    message; closing after the row is marked sent keeps it out of the window
+    in which a dying worker leaves a delivered message to be sent again.
+    """
+    if notification.channel != "email":
+        yield None
+        return
+    connection = get_connection(fail_silently=False)
+    try:
+        yield connection
+    finally:
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Mail connection not closed cleanly: %s", exc)
+
+
+def send(
+    notification: Notification, *, connection: BaseEmailBackend | None = None
+) -> None:
+    """Deliver one notification through its channel (mail through connection)."""
     channel = notification.channel
     if channel == "site":
         return
@@ -137,17 +187,23 @@ def send(notification: Notification) -> None:
             to=notification.recipient,
             text=notification.body,
             notification_id=notification.pk,
+            key=notification.delivery_key,
         )
         return
     if channel == "email":
+        mail = EmailMessage(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient],
+            headers={"Message-ID": message_id(notification)},
+            connection=connection,
+        )
         try:
-            send_mail(
-                notification.subject,
-                notification.body,
-                settings.DEFAULT_FROM_EMAIL,
-                [notification.recipient],
-                fail_silently=False,
-            )
+            if connection is not None:
+                # Opened here, a connection stays open after sending.
+                connection.open()
+            mail.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentError(f"Mail server refused the address: {exc}") from exc
         except (smtplib.SMTPException, OSError) as exc:

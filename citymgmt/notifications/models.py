@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -89,3 +91,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.template} #{self.pk}"
+
+    @property
+    def delivery_key(self) -> str:
+        """The same for every delivery of this row, so a receiver can drop a repeat.
+
+        The moment the row was written is part of it: ids start again after a
+        restore from backup, and a new message must not look like an old one.
+        """
+        written = self.created_at.astimezone(UTC)
+        return f"outbox-{self.pk}-{written:%Y%m%d%H%M%S%f}"

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from citymgmt.notifications import channels
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 ERROR_MAX_CHARS = 2000
+LEASE_EXPIRED = (
+    "Lease expired: the worker did not report back within {seconds} s "
+    "(it may have handed the message over before it stopped)."
+)
 
 
 def _enqueue_on_commit(notification_id: int) -> None:
@@ -130,57 +135,59 @@ def backoff(attempts: int) -> timedelta:
 
 
 def notification_deliver(*, notification_id: int) -> str:
-    """Claim a due pending row, send it once, and record how it went.
+    """Claim a due pending row, hand it to its channel, and record how it went.
 
-    Returns the outcome: "sent", "retry", "failed" or "skipped" (not due, or
-    another worker holds it).
+    The claim counts the attempt before the hand-off, so a worker that dies
+    while sending still leaves it counted; the row is marked sent by one
+    update as soon as the channel returns. Returns the outcome: "sent",
+    "retry", "failed" or "skipped" (not due, or another worker holds it).
     """
     now = timezone.now()
     claimed = Notification.objects.filter(
         id=notification_id,
         status=Notification.Status.PENDING,
         next_attempt_at__lte=now,
-    ).update(status=Notification.Status.SENDING, claimed_at=now)
+    ).update(
+        status=Notification.Status.SENDING,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+    )
     if claimed != 1:
         return "skipped"
-    row = Notification.objects.select_related("user").get(id=notification_id)
-    attempts = row.attempts + 1
+    row = Notification.objects.get(id=notification_id)
     mine = Notification.objects.filter(
         id=notification_id, status=Notification.Status.SENDING, claimed_at=now
     )
-    try:
-        channels.send(row)
-    except channels.PermanentError as exc:
-        mine.update(
-            status=Notification.Status.FAILED,
-            attempts=attempts,
-            last_error=str(exc)[:ERROR_MAX_CHARS],
-        )
-        logger.warning("Notification %s failed for good: %s", row.pk, exc)
-        return "failed"
-    except Exception as exc:
-        # Anything else (a timeout, a bad answer, an SMTP error, a bug in a
-        # backend) is worth another try later; the row's attempts bound it.
-        if isinstance(exc, channels.TransientError):
-            logger.warning("Notification %s not delivered: %s", row.pk, exc)
-        else:
-            logger.exception("Notification %s not delivered", row.pk)
-        error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
-        if attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+    with channels.connection_for(row) as connection:
+        try:
+            channels.send(row, connection=connection)
+        except channels.PermanentError as exc:
             mine.update(
-                status=Notification.Status.FAILED, attempts=attempts, last_error=error
+                status=Notification.Status.FAILED,
+                last_error=str(exc)[:ERROR_MAX_CHARS],
             )
+            logger.warning("Notification %s failed for good: %s", row.pk, exc)
             return "failed"
-        mine.update(
-            status=Notification.Status.PENDING,
-            attempts=attempts,
-            next_attempt_at=timezone.now() + backoff(attempts),
-            last_error=error,
-        )
-        return "retry"
-    marked = mine.update(
-        status=Notification.Status.SENT, attempts=attempts, sent_at=timezone.now()
-    )
+        except Exception as exc:
+            # Anything else (a timeout, a bad answer, an SMTP error, a bug in
+            # a backend) is worth another try later; the attempts bound it.
+            if isinstance(exc, channels.TransientError):
+                logger.warning("Notification %s not delivered: %s", row.pk, exc)
+            else:
+                logger.exception("Notification %s not delivered", row.pk)
+            error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
+            if row.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+                mine.update(status=Notification.Status.FAILED, last_error=error)
+                return "failed"
+            mine.update(
+                status=Notification.Status.PENDING,
+                next_attempt_at=timezone.now() + backoff(row.attempts),
+                last_error=error,
+            )
+            return "retry"
+        # The channel has the message: record it before anything else (even
+        # closing the mail connection), so a worker dying now repeats nothing.
+        marked = mine.update(status=Notification.Status.SENT, sent_at=timezone.now())
     if marked != 1:
         # The lease ran out while sending and the sweep took the row back.
         logger.warning("Notification %s was sent after its lease expired", row.pk)
@@ -188,7 +195,12 @@ def notification_deliver(*, notification_id: int) -> str:
 
 
 def notifications_due(*, limit: int = 1000) -> list[int]:
-    """Take back rows stuck in sending past the lease; return ids due for delivery."""
+    """Take back rows stuck in sending past the lease; return ids due for delivery.
+
+    A row taken back keeps the attempt its claim counted: its worker died, or
+    hung, maybe after handing the message over. Once that makes
+    NOTIFY_MAX_ATTEMPTS, the row fails and waits for a person.
+    """
     now = timezone.now()
     expired = now - timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     stuck = list(
@@ -199,10 +211,22 @@ def notifications_due(*, limit: int = 1000) -> list[int]:
         .values_list("id", flat=True)[:limit]
     )
     if stuck:
-        reclaimed = Notification.objects.filter(
+        lapsed = Notification.objects.filter(
             id__in=stuck, status=Notification.Status.SENDING, claimed_at__lt=expired
-        ).update(status=Notification.Status.PENDING, claimed_at=None)
-        logger.warning("Took back %s notifications stuck in sending", reclaimed)
+        )
+        error = LEASE_EXPIRED.format(seconds=settings.NOTIFY_LEASE_SECONDS)
+        given_up = lapsed.filter(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS).update(
+            status=Notification.Status.FAILED, claimed_at=None, last_error=error
+        )
+        reclaimed = lapsed.update(
+            status=Notification.Status.PENDING, claimed_at=None, last_error=error
+        )
+        logger.warning(
+            "Took back %s notifications stuck in sending; %s of them failed after "
+            "their last attempt",
+            reclaimed + given_up,
+            given_up,
+        )
     return list(
         Notification.objects.filter(
             status=Notification.Status.PENDING, next_attempt_at__lte=now

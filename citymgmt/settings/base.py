@@ -173,6 +173,11 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) that loses the broker reconnects for as long as it takes:
+# Celery's default gives up after 100 attempts (about 47 minutes, 2-30 s apart)
+# and the worker exits. Publishing from a request is not affected (see below).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "citymgmt.openapi.AutoSchema",

@@ -1,4 +1,9 @@
-"""A stand-in SMS gateway on 127.0.0.1 that counts requests and answers as told."""
+"""A stand-in SMS gateway on 127.0.0.1 that counts requests and answers as told.
+
+Like a real gateway, it sends a message once per Idempotency-Key: a request
+with a key it has already accepted is answered with success and sends
+nothing. `requests` is every request it got; `sent` the SMS that went out.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,13 @@ ANSWERS = {
     "garbage": (200, b"<html>Service Temporarily Unavailable</html>"),
     "refused": (400, b'{"ok": false, "permanent": true, "error": "invalid number"}'),
     "slow": (200, b'{"ok": true}'),
+    # Sends the SMS, then answers only once `release` is set.
+    "hold": (200, b'{"ok": true}'),
 }
+# The modes in which the gateway takes the message and sends it.
+SENDING = {"ok", "slow", "hold"}
+DUPLICATE = (200, b'{"ok": true, "duplicate": true}')
+HOLD_SECONDS = 120
 
 
 @dataclass
@@ -23,10 +34,13 @@ class Gateway:
     mode: str = "ok"
     slow_seconds: float = 3.0
     requests: list[dict] = field(default_factory=list)
+    sent: list[dict] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
 
     def per_id(self) -> Counter:
+        """Requests per notification id."""
         with self.lock:
             return Counter(request["json"]["id"] for request in self.requests)
 
@@ -36,18 +50,29 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                key = self.headers.get("Idempotency-Key")
+                request = {
+                    "path": self.path,
+                    "authorization": self.headers.get("Authorization"),
+                    "idempotency_key": key,
+                    "json": json.loads(raw),
+                }
                 with gateway.lock:
-                    gateway.requests.append(
-                        {
-                            "path": self.path,
-                            "authorization": self.headers.get("Authorization"),
-                            "json": json.loads(raw),
-                        }
-                    )
+                    gateway.requests.append(request)
                     mode = gateway.mode
-                if mode == "slow":
-                    time.sleep(gateway.slow_seconds)
-                status, body = ANSWERS[mode]
+                    repeat = key is not None and any(
+                        sms["key"] == key for sms in gateway.sent
+                    )
+                    if not repeat and mode in SENDING:
+                        gateway.sent.append({**request["json"], "key": key})
+                if repeat:
+                    status, body = DUPLICATE
+                else:
+                    if mode == "slow":
+                        time.sleep(gateway.slow_seconds)
+                    elif mode == "hold":
+                        gateway.release.wait(HOLD_SECONDS)
+                    status, body = ANSWERS[mode]
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
@@ -55,7 +80,7 @@ class Gateway:
                     self.end_headers()
                     self.wfile.write(body)
                 except OSError:
-                    pass  # the client gave up (timeout)
+                    pass  # the client gave up (timeout) or died
 
             def log_message(self, format, *args) -> None:  # noqa: A002
                 pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -14,6 +14,7 @@ from django.utils import timezone
 from citymgmt.notifications.models import Notification
 from citymgmt.notifications.services import backoff, notify
 from citymgmt.notifications.tasks import deliver, sweep
+from tests.conftest import wait_for
 
 
 def pending_sms(phone: str = "13912345678") -> Notification:
@@ -183,3 +184,148 @@ def test_the_sweep_runs_every_minute_on_the_project_app():
     assert {"citymgmt.notifications.sweep", "citymgmt.notifications.deliver"} <= set(
         app.tasks
     )
+
+
+class RowAtHandOff(logging.Handler):
+    """Reads the outbox row at the moment the log SMS backend takes the message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, int]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        row_id = record.args[0]  # "SMS #%s to %s …"
+        row = Notification.objects.get(pk=row_id)
+        self.seen.append((row.status, row.attempts))
+
+
+@pytest.mark.django_db
+def test_the_attempt_is_counted_before_the_sms_is_handed_over(no_worker):
+    row = pending_sms()
+    watcher = RowAtHandOff()
+    sms_log = logging.getLogger("citymgmt.sms")
+    sms_log.addHandler(watcher)
+    sms_log.setLevel(logging.INFO)
+    try:
+        assert deliver(row.pk) == "sent"
+    finally:
+        sms_log.removeHandler(watcher)
+        sms_log.setLevel(logging.NOTSET)
+
+    # A worker dying at that moment leaves a row that already counts the try.
+    assert watcher.seen == [("sending", 1)]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db
+def test_the_log_backend_writes_the_delivery_key(no_worker, caplog):
+    caplog.set_level(logging.INFO, logger="citymgmt.sms")
+    row = pending_sms()
+
+    deliver(row.pk)
+
+    assert sms_lines(caplog) == [
+        f"SMS #{row.pk} to 139****5678 (key {row.delivery_key}): {row.body}"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_take_back_counts_as_an_attempt_and_after_the_last_one_the_row_waits(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_MAX_ATTEMPTS = 2
+    caplog.set_level(logging.INFO, logger="citymgmt.sms")
+    with django_capture_on_commit_callbacks():  # its task is lost
+        row = pending_sms()
+    # A worker claimed it (attempt 1) and died; the sweep takes it back.
+    Notification.objects.filter(pk=row.pk).update(
+        status="sending", attempts=1, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(sms_lines(caplog)) == 1
+
+    # Another row whose second worker died too: no third try, a person decides.
+    with django_capture_on_commit_callbacks():
+        last = pending_sms("13900000009")
+    Notification.objects.filter(pk=last.pk).update(
+        status="sending", attempts=2, claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == 0
+    last.refresh_from_db()
+    assert last.status == Notification.Status.FAILED
+    assert last.attempts == 2
+    assert last.claimed_at is None
+    assert "Lease expired" in last.last_error
+    assert len(sms_lines(caplog)) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_carries_a_message_id_made_from_its_outbox_row(
+    no_worker, settings, mailoutbox, dispatcher
+):
+    settings.DEFAULT_FROM_EMAIL = "CityDesk <citydesk@example.org>"
+    row = notify(
+        channel="email",
+        template="deadline_overdue",
+        context={
+            "reference": "20261123-0042",
+            "stage": "dispose",
+            "due_at": "2026-11-24T15:30:00+08:00",
+        },
+        recipient="qian@example.org",
+        user=dispatcher,
+    )
+
+    assert deliver(row.pk) == "sent"
+
+    message = mailoutbox[0].message()
+    assert message["Message-ID"] == f"<outbox-{row.pk}-" + (
+        f"{row.created_at.astimezone(UTC):%Y%m%d%H%M%S%f}@example.org>"
+    )
+    assert message["Message-ID"] == f"<{row.delivery_key}@example.org>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_is_marked_sent_before_the_smtp_session_says_goodbye(
+    require_postgres, no_worker, mail_server, dispatcher
+):
+    mail_server.hold_quit = True
+    row = notify(
+        channel="email",
+        template="deadline_overdue",
+        context={
+            "reference": "20261123-0042",
+            "stage": "dispose",
+            "due_at": "2026-11-24T15:30:00+08:00",
+        },
+        recipient="qian@example.org",
+        user=dispatcher,
+    )
+    outcomes: list[str] = []
+
+    def work() -> None:
+        try:
+            outcomes.append(deliver(row.pk))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        # The server has the message and holds its answer to QUIT.
+        assert wait_for(mail_server.quit_seen.is_set)
+        assert len(mail_server.messages) == 1
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == ("sent", 1)
+    finally:
+        mail_server.release.set()
+        worker.join(timeout=30)
+
+    assert outcomes == ["sent"]
+    assert mail_server.messages[0]["Message-ID"] == f"<{row.delivery_key}@example.org>"
+    assert mail_server.messages[0]["To"] == "qian@example.org"

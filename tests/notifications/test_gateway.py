@@ -41,6 +41,29 @@ def test_it_posts_the_number_the_text_and_the_id_with_the_key(
     assert request["path"] == "/sms/send"
     assert request["authorization"] == "Bearer test-key-123"
     assert request["json"] == {"to": PHONE, "text": row.body, "id": row.pk}
+    assert request["idempotency_key"] == row.delivery_key
+    assert row.delivery_key.startswith(f"outbox-{row.pk}-")
+
+
+def test_a_retry_after_the_gateway_took_the_sms_but_timed_out_sends_no_second_sms(
+    gateway, django_capture_on_commit_callbacks
+):
+    # The gateway sends the SMS but answers after the backend stopped waiting.
+    gateway.mode = "slow"
+    row = received(django_capture_on_commit_callbacks)
+    assert row.status == Notification.Status.PENDING
+
+    gateway.mode = "ok"
+    with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+        assert deliver(row.pk) == "sent"
+
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    assert row.attempts == 2
+    assert gateway.per_id() == {row.pk: 2}
+    assert [(sms["to"], sms["key"]) for sms in gateway.sent] == [
+        (PHONE, row.delivery_key)
+    ]
 
 
 @pytest.mark.parametrize("mode", ["error", "garbage", "slow"])
