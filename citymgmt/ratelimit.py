@@ -13,6 +13,7 @@ the limits still hold per process meanwhile.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import math
@@ -105,11 +106,17 @@ def forget_local_counts() -> None:
     _local.clear()
 
 
+def _base_key(scope: str, key: str) -> str:
+    """The cache key for what a client sent: a digest, whatever its length or bytes."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16)
+    return f"ratelimit:{scope}:{digest.hexdigest()}"
+
+
 def _hit(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
     count, window = rate
     now = time.time()
     bucket = int(now // window)
-    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
+    cache_key = f"{_base_key(scope, key)}:{bucket}"
     if store.add(cache_key, 1, timeout=window + 1):
         used = 1
     else:
@@ -128,7 +135,7 @@ def hit(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
 
 
 def _failure_keys(scope: str, key: str) -> tuple[str, str]:
-    base = f"ratelimit:{scope}:{key}"
+    base = _base_key(scope, key)
     return f"{base}:count", f"{base}:since"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import warnings
 
 import pytest
 from rest_framework.settings import api_settings
@@ -340,3 +341,22 @@ def test_staff_see_the_wrong_tries_on_the_case_page_and_in_the_log(
     assert page.status_code == 200
     assert "查询验证失败次数" in html
     assert re.search(rf">\s*{allowed}\s*<", html)
+
+
+def test_a_reference_of_any_bytes_is_counted_under_a_bounded_key(
+    citizen, case, settings
+):
+    """What a client types never becomes a cache key as such (memcached refuses
+    control characters and keys over 250 bytes)."""
+    from django.core.cache import CacheKeyWarning
+
+    odd = "\x95\U000d062b)$\x14q â"
+    allowed, _window = settings.COMPLAINT_TRACK_FAILURES
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        answers = [
+            guess_by_api(citizen, odd, f"{n:04d}", n).status_code
+            for n in range(allowed + 1)
+        ]
+    assert answers[-1] == 429
+    assert set(answers[:-1]) <= {400, 404}
