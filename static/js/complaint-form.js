@@ -53,7 +53,9 @@
         if (group.parentNode) { group.parentNode.removeChild(group); }
       });
       groups.forEach(function (group) {
-        if (!wanted || group.getAttribute("data-street") === wanted) {
+        // A contact card's unit may span streets: its group has no street.
+        var own = group.getAttribute("data-street");
+        if (!wanted || !own || own === wanted) {
           community.appendChild(group);
         }
       });
@@ -64,7 +66,8 @@
     community.addEventListener("change", function () {
       var option = community.options[community.selectedIndex];
       var group = option && option.parentNode;
-      if (group && group.tagName === "OPTGROUP" && !street.value) {
+      if (group && group.tagName === "OPTGROUP" && !street.value &&
+          group.hasAttribute("data-street")) {
         street.value = group.getAttribute("data-street");
         filter();
       }
