@@ -7,6 +7,7 @@ from citymgmt.health import health
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("squads/", include("squads.urls")),

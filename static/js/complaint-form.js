@@ -9,9 +9,7 @@
   // The notice of the chosen category, right under the select.
   var category = form.querySelector("#id_category");
   var notice = form.querySelector("#category-notice");
-  var allNotices = form.querySelector(".js-notices");
   if (category && notice) {
-    if (allNotices) { allNotices.hidden = true; }
     var showNotice = function () {
       var option = category.options[category.selectedIndex];
       var text = option ? option.getAttribute("data-notice") : "";
@@ -34,7 +32,6 @@
       counter.classList.toggle("counter-short", length > 0 && length < min);
       counter.classList.toggle("counter-full", length >= max);
     };
-    counter.hidden = false;
     field.addEventListener("input", update);
     update();
   });
