@@ -157,8 +157,9 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("complaints:done")
         area_units: list = []
     else:
-        # The contact-card QR code lands here with ?area=<code>: preset the
-        # picker and say which unit covers the area.
+        # A contact card's QR code lands here with ?area=<code> (and &unit=
+        # <code> when its unit covers several communities): preset the picker
+        # and say which unit covers the area.
         area_code = request.GET.get("area", "").strip()[:15]
         form = ComplaintForm(
             initial={**preset_area(area_code), "unit": request.GET.get("unit", "")}

@@ -204,6 +204,8 @@ class ComplaintForm(forms.Form):
         unit_pk = self.card_unit.pk
         own = [c for c in self._communities.values() if c.covering_squad_id == unit_pk]
         streets = {str(c.parent_id) for c in own}
+        # Where the unit takes the case: no street chosen, or one of these.
+        self.card_unit_streets = " ".join(sorted(streets))
         groups = [
             (label, street, [c for c in items if c.covering_squad_id != unit_pk])
             for label, street, items in self.community_groups

@@ -59,7 +59,19 @@
       community.value = chosen;
       if (community.value !== chosen) { community.value = ""; }
     };
+    // From a contact card, its unit takes a case left without a community
+    // only in its own streets: say so when another street is chosen.
+    var unitHint = form.querySelector(".js-unit-hint");
+    var centreHint = form.querySelector(".js-centre-hint");
+    var hint = function () {
+      if (!unitHint || !centreHint) { return; }
+      var streets = unitHint.getAttribute("data-streets").split(" ");
+      var unitTakes = !street.value || streets.indexOf(street.value) !== -1;
+      unitHint.hidden = !unitTakes;
+      centreHint.hidden = unitTakes;
+    };
     street.addEventListener("change", filter);
+    street.addEventListener("change", hint);
     community.addEventListener("change", function () {
       var option = community.options[community.selectedIndex];
       var group = option && option.parentNode;
@@ -67,6 +79,7 @@
           group.hasAttribute("data-street")) {
         street.value = group.getAttribute("data-street");
         filter();
+        hint();
       }
     });
     filter();

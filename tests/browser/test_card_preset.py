@@ -72,9 +72,15 @@ def test_a_several_community_card_lists_its_communities_first_and_gets_the_case(
     ]
     # The street's other communities stay selectable.
     assert tree.community_a1.name in community.inner_text()
-    assert (
-        f"由{tree.unit_a.name}办理" in page.locator("form.complaint-form").inner_text()
-    )
+    unit_hint = page.locator(".js-unit-hint")
+    assert f"由{tree.unit_a.name}办理" in unit_hint.inner_text()
+    assert not page.locator(".js-centre-hint").is_visible()
+    # In a street the unit does not cover, the command centre routes the case.
+    page.select_option("#id_street", str(tree.other_street.pk))
+    assert not unit_hint.is_visible()
+    assert "由指挥中心分派" in page.locator(".js-centre-hint").inner_text()
+    page.select_option("#id_street", str(tree.street.pk))
+    assert unit_hint.is_visible()
     _file_keeping_the_preset(page)
 
     complaint = Complaint.objects.get()
