@@ -9,6 +9,7 @@ handler400 = "citymgmt.views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("squads/", include("squads.urls")),

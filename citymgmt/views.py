@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from citymgmt.middleware import refusal, too_big
 
@@ -30,3 +33,13 @@ def bad_request(
         ),
         status=400,
     )
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """The site icon at /favicon.ico, for clients that ask there, not the <link>."""
+    path = finders.find("favicon.ico")
+    if not isinstance(path, str):
+        raise Http404("No site icon.")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")

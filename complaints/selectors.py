@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from complaints.models import (
     Status,
 )
 from complaints.workflow import TRANSITIONS, ActionSpec
-from squads.models import Area, Member, Squad
+from squads.models import SQUAD_CODE_RE, Area, Member, Squad
 from squads.roles import (
     CITIZEN,
     DESK,
@@ -126,10 +127,34 @@ def duplicate_candidates(*, complaint: Complaint) -> QuerySet[Complaint]:
     )
 
 
-def proposed_squad(*, complaint: Complaint) -> Squad | None:
-    """The unit the routing table proposes: the one covering the community."""
+def proposed_squad(*, complaint: Complaint, unit: Squad | None = None) -> Squad | None:
+    """The unit the routing table proposes: the one covering the community.
+
+    Without a community, the unit whose contact card the citizen came from
+    takes the case when it covers a community in the street given (or no
+    street was given); otherwise the command centre routes it.
+    """
     community = complaint.community  # None without a query when not set
-    return community.covering_squad if community is not None else None
+    if community is not None:
+        return community.covering_squad
+    if unit is None:
+        return None
+    if complaint.street_id is None:
+        return unit
+    covers = Area.objects.filter(covering_squad=unit, parent_id=complaint.street_id)
+    return unit if covers.exists() else None
+
+
+def card_unit(*, code: str) -> Squad | None:
+    """The active unit a contact card's `?unit=` names, if it covers communities."""
+    code = (code or "").strip().upper()
+    if not re.fullmatch(SQUAD_CODE_RE, code):
+        return None
+    return (
+        Squad.objects.filter(code=code, is_active=True, covered_areas__isnull=False)
+        .distinct()
+        .first()
+    )
 
 
 def categories_public() -> QuerySet[Category]:

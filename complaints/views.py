@@ -47,6 +47,7 @@ TYPED_FIELDS = [
     "address",
     "street",
     "community",
+    "unit",
     "latitude",
     "longitude",
     "citizen_name",
@@ -173,15 +174,19 @@ def new(request: HttpRequest) -> HttpResponse:
             return redirect("complaints:done")
         area_units: list = []
     else:
-        # The contact-card QR code lands here with ?area=<code>: preset the
-        # picker and say which unit covers the area.
+        # A contact card's QR code lands here with ?area=<code> (and &unit=
+        # <code> when its unit covers several communities): preset the picker
+        # and say which unit covers the area.
         area_code = request.GET.get("area", "").strip()[:15]
-        form = ComplaintForm(initial=preset_area(area_code))
-        area_units = (
-            squad_selectors.squads_for_area(code=area_code)
-            if area_code.isdigit()
-            else []
+        form = ComplaintForm(
+            initial={**preset_area(area_code), "unit": request.GET.get("unit", "")}
         )
+        if form.card_unit is not None:
+            area_units = [form.card_unit]
+        elif area_code.isdigit():
+            area_units = squad_selectors.squads_for_area(code=area_code)
+        else:
+            area_units = []
     return render(
         request,
         "complaints/new.html",

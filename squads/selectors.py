@@ -175,6 +175,29 @@ def contact_card_content_for(*, squad: Squad) -> dict[str, Any]:
     }
 
 
+def card_complaint_preset(*, card: ContactCard) -> dict[str, str]:
+    """The `?area=` (and `?unit=`) a card's QR code and button open the form with.
+
+    A unit covering one community presets that community, so the case is
+    routed to it as it stands; one covering several presets their street
+    and names itself, so the form lists its communities first and routes to
+    it while the citizen leaves the community open.
+    """
+    content = card.content
+    codes = [c["code"] for c in content.get("communities") or []]
+    if len(codes) == 1:
+        return {"area": codes[0]}
+    if not codes:
+        return {"area": content["area_code"]}
+    streets = set(
+        Area.objects.filter(code__in=codes, level=Area.Level.COMMUNITY).values_list(
+            "parent__code", flat=True
+        )
+    )
+    area = streets.pop() if len(streets) == 1 else content["area_code"]
+    return {"area": area, "unit": card.squad.code}
+
+
 def squads_for_area(*, code: str) -> list[Squad]:
     """The units that cover an area: its own unit, or those of its communities."""
     area = Area.objects.filter(code=code).select_related("covering_squad").first()

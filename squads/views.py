@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 
 from squads import selectors
+from squads.models import ContactCard
 from squads.qr import qr_png
 
 
@@ -35,9 +36,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-def complaint_form_url(request: HttpRequest, area_code: str) -> str:
-    """The absolute address of the complaint form preset to an area."""
-    path = reverse("complaints:new") + "?" + urlencode({"area": area_code})
+def complaint_form_url(request: HttpRequest, card: ContactCard) -> str:
+    """The absolute address of the complaint form preset to the card's area."""
+    preset = selectors.card_complaint_preset(card=card)
+    path = reverse("complaints:new") + "?" + urlencode(preset)
     base = settings.PUBLIC_BASE_URL
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
@@ -53,7 +55,7 @@ def card(request: HttpRequest, code: str) -> HttpResponse:
         {
             "card": current,
             "c": content,
-            "complaint_url": complaint_form_url(request, content["area_code"]),
+            "complaint_url": complaint_form_url(request, current),
         },
     )
 
@@ -63,7 +65,7 @@ def card_qr(request: HttpRequest, code: str) -> HttpResponse:
     current = selectors.contact_card_current(code=code)
     if current is None:
         raise Http404("No published card for this unit.")
-    payload = complaint_form_url(request, current.content["area_code"])
+    payload = complaint_form_url(request, current)
     return HttpResponse(qr_png(payload), content_type="image/png")
 
 

@@ -41,7 +41,10 @@ class BulkActions:
                 service(complaint=complaint, by=request.user, **inputs)
             except DomainError as err:
                 self.message_user(
-                    request, f"{complaint.reference}: {err.message}", messages.ERROR
+                    request,
+                    gettext("%(reference)s: %(reason)s")
+                    % {"reference": complaint.reference, "reason": err.message},
+                    messages.ERROR,
                 )
             else:
                 done.append(complaint.reference)

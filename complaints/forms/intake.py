@@ -93,6 +93,11 @@ class ComplaintForm(forms.Form):
             "invalid_choice": _("Choose your community from the list."),
         },
     )
+    # The unit whose contact card opened the form (?unit=): its communities
+    # are listed first, and it takes the case if the community is left open.
+    # A plain Field: what it holds is looked up, never refused, so a stale or
+    # altered link cannot keep a citizen from filing.
+    unit = forms.Field(required=False, widget=forms.HiddenInput)
     latitude = forms.DecimalField(
         required=False,
         min_value=-90,
@@ -150,6 +155,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._offer_categories(selectors.categories_for_intake())
         self._offer_areas(*selectors.intake_areas())
+        self._offer_card_unit_first()
 
     def _offer_categories(self, categories: list[Category]) -> None:
         # Every category is read, so that one taken off the list since the
@@ -179,7 +185,7 @@ class ComplaintForm(forms.Form):
         for community in communities:
             by_street.setdefault(community.parent_id, []).append(community)
         self.community_groups = [
-            (street, by_street[street.pk])
+            (street.name, str(street.pk), by_street[street.pk])
             for street in streets
             if street.pk in by_street
         ]
@@ -188,6 +194,26 @@ class ComplaintForm(forms.Form):
         ]
         self.fields["community"].choices = [("", "")] + [
             (str(a.pk), a.name) for a in communities
+        ]
+
+    def _offer_card_unit_first(self) -> None:
+        """Put the card's unit's communities first, in a group of their own."""
+        self.card_unit = selectors.card_unit(code=self._selected("unit"))
+        if self.card_unit is None:
+            return
+        unit_pk = self.card_unit.pk
+        own = [c for c in self._communities.values() if c.covering_squad_id == unit_pk]
+        streets = {str(c.parent_id) for c in own}
+        # Where the unit takes the case: no street chosen, or one of these.
+        self.card_unit_streets = " ".join(sorted(streets))
+        groups = [
+            (label, street, [c for c in items if c.covering_squad_id != unit_pk])
+            for label, street, items in self.community_groups
+        ]
+        label = _("Communities served by %(unit)s") % {"unit": self.card_unit.name}
+        self.community_groups = [
+            (label, streets.pop() if len(streets) == 1 else "", own),
+            *[group for group in groups if group[2]],
         ]
 
     # The template renders these selects itself, with groups and data
@@ -215,11 +241,11 @@ class ComplaintForm(forms.Form):
         return [(a, str(a.pk) == chosen) for a in self.street_list]
 
     @property
-    def community_options(self) -> list[tuple[Any, list[tuple[Any, bool]]]]:
+    def community_options(self) -> list[tuple[str, str, list[tuple[Any, bool]]]]:
         chosen = self._selected("community")
         return [
-            (street, [(a, str(a.pk) == chosen) for a in items])
-            for street, items in self.community_groups
+            (label, street, [(a, str(a.pk) == chosen) for a in items])
+            for label, street, items in self.community_groups
         ]
 
     @property
@@ -263,6 +289,7 @@ class ComplaintForm(forms.Form):
             "is_anonymous": bool(data.get("is_anonymous")),
             "phone": data["phone"],
             "consent": bool(data.get("consent")),
+            "unit": self.card_unit,
         }
 
 

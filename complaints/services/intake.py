@@ -31,7 +31,7 @@ from complaints.models import (
 )
 from complaints.services.events import citizen_tell, event_record
 from complaints.workflow import ACTIONS
-from squads.models import Area
+from squads.models import Area, Squad
 from squads.roles import CITIZEN, role_of
 
 
@@ -299,9 +299,14 @@ def complaint_submit(
     photos: list[PreparedPhoto] | None = None,
     channel: str = Channel.WEB,
     request_type: str = "complaint",
+    unit: Squad | None = None,
     by: User | None = None,
 ) -> Complaint:
-    """File a complaint, route it to the covering unit, record the first event."""
+    """File a complaint, route it to the covering unit, record the first event.
+
+    `unit` is the unit whose contact card the citizen came from: it takes the
+    case when no community is given (see `selectors.proposed_squad`).
+    """
     intake = _intake_check(
         {
             "description": description,
@@ -341,7 +346,7 @@ def complaint_submit(
     if intake.errors:
         raise _refused(intake.errors, complaint)
     complaint.reference = reference_next(at=now)
-    return _file(complaint, photos=photos or [], by=by, at=now)
+    return _file(complaint, photos=photos or [], unit=unit, by=by, at=now)
 
 
 def _refused(errors: dict[str, list[str]], complaint: Complaint) -> InvalidInput:
@@ -359,11 +364,12 @@ def _file(
     complaint: Complaint,
     *,
     photos: list[PreparedPhoto],
+    unit: Squad | None,
     by: User | None,
     at: datetime,
 ) -> Complaint:
     """Route, schedule, save and record a new complaint with its photos."""
-    complaint.squad = selectors.proposed_squad(complaint=complaint)
+    complaint.squad = selectors.proposed_squad(complaint=complaint, unit=unit)
     deadlines.schedule(complaint, plan=ACTIONS[Action.SUBMIT].clock, at=at)
     full_clean_or_refuse(complaint)
     complaint.save()

@@ -9,9 +9,7 @@
   // The notice of the chosen category, right under the select.
   var category = form.querySelector("#id_category");
   var notice = form.querySelector("#category-notice");
-  var allNotices = form.querySelector(".js-notices");
   if (category && notice) {
-    if (allNotices) { allNotices.hidden = true; }
     var showNotice = function () {
       var option = category.options[category.selectedIndex];
       var text = option ? option.getAttribute("data-notice") : "";
@@ -34,7 +32,6 @@
       counter.classList.toggle("counter-short", length > 0 && length < min);
       counter.classList.toggle("counter-full", length >= max);
     };
-    counter.hidden = false;
     field.addEventListener("input", update);
     update();
   });
@@ -53,20 +50,36 @@
         if (group.parentNode) { group.parentNode.removeChild(group); }
       });
       groups.forEach(function (group) {
-        if (!wanted || group.getAttribute("data-street") === wanted) {
+        // A contact card's unit may span streets: its group has no street.
+        var own = group.getAttribute("data-street");
+        if (!wanted || !own || own === wanted) {
           community.appendChild(group);
         }
       });
       community.value = chosen;
       if (community.value !== chosen) { community.value = ""; }
     };
+    // From a contact card, its unit takes a case left without a community
+    // only in its own streets: say so when another street is chosen.
+    var unitHint = form.querySelector(".js-unit-hint");
+    var centreHint = form.querySelector(".js-centre-hint");
+    var hint = function () {
+      if (!unitHint || !centreHint) { return; }
+      var streets = unitHint.getAttribute("data-streets").split(" ");
+      var unitTakes = !street.value || streets.indexOf(street.value) !== -1;
+      unitHint.hidden = !unitTakes;
+      centreHint.hidden = unitTakes;
+    };
     street.addEventListener("change", filter);
+    street.addEventListener("change", hint);
     community.addEventListener("change", function () {
       var option = community.options[community.selectedIndex];
       var group = option && option.parentNode;
-      if (group && group.tagName === "OPTGROUP" && !street.value) {
+      if (group && group.tagName === "OPTGROUP" && !street.value &&
+          group.hasAttribute("data-street")) {
         street.value = group.getAttribute("data-street");
         filter();
+        hint();
       }
     });
     filter();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import zxingcpp
@@ -10,7 +11,7 @@ from django.test import override_settings
 from PIL import Image
 
 from squads.services import contact_card_publish
-from tests.squads.factories import WorkstationFactory
+from tests.squads.factories import CommunityFactory, WorkstationFactory
 
 
 def test_home_links_to_the_four_citizen_jobs(citizen, db):
@@ -123,21 +124,49 @@ def _decode(png: bytes) -> str:
     return results[0].text
 
 
-def test_qr_code_encodes_the_complaint_form_for_the_units_area(
+def _button_href(html: str) -> str:
+    found = re.search(r'<a class="button" href="([^"]+)">', html)
+    assert found is not None
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_qr_code_and_button_of_a_unit_covering_one_community_preset_it(
     citizen, tree, published_card
 ):
+    form_url = f"http://testserver/complaints/new/?area={tree.community_a.code}"
     response = citizen.get(f"/squads/{tree.unit_a.code}/card/qr.png")
     assert response["Content-Type"] == "image/png"
-    assert _decode(response.content) == (
-        f"http://testserver/complaints/new/?area={tree.unit_a.area.code}"
+    assert _decode(response.content) == form_url
+    card = citizen.get(f"/squads/{tree.unit_a.code}/card/").content.decode()
+    assert _button_href(card) == form_url
+
+
+def test_qr_code_and_button_of_a_unit_covering_several_communities_preset_its_street(
+    citizen, tree, published_card
+):
+    CommunityFactory(
+        parent=tree.street,
+        code="370781001003",
+        name="北关社区",
+        covering_squad=tree.unit_a,
     )
+    contact_card_publish(squad=tree.unit_a)
+
+    form_url = (
+        f"http://testserver/complaints/new/?area={tree.street.code}"
+        f"&unit={tree.unit_a.code}"
+    )
+    qr = citizen.get(f"/squads/{tree.unit_a.code}/card/qr.png")
+    assert _decode(qr.content) == form_url
+    card = citizen.get(f"/squads/{tree.unit_a.code}/card/").content.decode()
+    assert _button_href(card) == form_url
 
 
 @override_settings(PUBLIC_BASE_URL="https://cg.example.gov.cn")
 def test_qr_code_uses_the_public_address_when_configured(citizen, tree, published_card):
     response = citizen.get(f"/squads/{tree.unit_a.code}/card/qr.png")
     assert _decode(response.content) == (
-        f"https://cg.example.gov.cn/complaints/new/?area={tree.unit_a.area.code}"
+        f"https://cg.example.gov.cn/complaints/new/?area={tree.community_a.code}"
     )
 
 
