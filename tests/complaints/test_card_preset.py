@@ -87,6 +87,9 @@ def test_case_from_a_several_community_card_with_the_preset_kept_goes_to_its_uni
     assert complaint.squad == tree.unit_a
     assert complaint.street == tree.street
     assert complaint.community is None
+    receipt = citizen.get(response["Location"]).content.decode()
+    assert "服务您所选街道的这支执法队伍" in receipt
+    assert "负责您所在社区" not in receipt
 
 
 def test_a_community_chosen_on_the_form_decides_over_the_card(
