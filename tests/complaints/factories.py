@@ -133,3 +133,26 @@ def walk_to_by_one(complaint: Complaint, status: str, *, by, officer=None) -> Co
         complaint = complaint_act(complaint=complaint, action=action, by=by, **inputs)
     assert complaint.status == status
     return complaint
+
+
+FORM_DESCRIPTION = "每天放学时西苑小学东门有流动摊贩占道，孩子们只能走到机动车道上。"
+
+
+def form_data(tree, **overrides) -> dict[str, str]:
+    """What a citizen posts to the form; an override of None leaves a field out."""
+    data = {
+        "request_type": "complaint",
+        "category": str(Category.objects.get(code="09006").pk),
+        "description": FORM_DESCRIPTION,
+        "address": "西苑小学东门",
+        "street": str(tree.street.pk),
+        "community": str(tree.community_a.pk),
+        "latitude": "",
+        "longitude": "",
+        "citizen_name": "张女士",
+        "phone": "139 1234 5678",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

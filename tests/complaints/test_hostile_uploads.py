@@ -22,29 +22,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from complaints.models import Attachment, Category, Complaint
+from complaints.models import Attachment, Complaint
+from tests.complaints.factories import FORM_DESCRIPTION, form_data
 from tests.complaints.test_api import payload
 
 LIST = "/api/v1/complaints/"
 NEW = "/complaints/new/"
-DESCRIPTION = "每天放学时西苑小学东门有流动摊贩占道，孩子们只能走到机动车道上。"
+DESCRIPTION = FORM_DESCRIPTION
 pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
-
-
-def form_data(tree, **overrides) -> dict:
-    data = {
-        "request_type": "complaint",
-        "category": str(Category.objects.get(code="09006").pk),
-        "description": DESCRIPTION,
-        "address": "西苑小学东门",
-        "street": str(tree.street.pk),
-        "community": str(tree.community_a.pk),
-        "citizen_name": "张女士",
-        "phone": "139 1234 5678",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def api_data(**overrides) -> dict:

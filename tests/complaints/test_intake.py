@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from complaints.models import Attachment, Category, Complaint, Status
+from tests.complaints.factories import FORM_DESCRIPTION, form_data
 
 REFERENCE_RE = re.compile(r"\d{8}-\d{4}")
-DESCRIPTION = "每天放学时西苑小学东门有流动摊贩占道，孩子们只能走到机动车道上。"
+DESCRIPTION = FORM_DESCRIPTION
 
 
 # Each test starts with empty rate-limit counters and its own media folder.
@@ -41,25 +42,6 @@ def png(*, size=(640, 480), mode="RGBA", name="photo.png") -> SimpleUploadedFile
     buffer = io.BytesIO()
     Image.new(mode, size).save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def form_data(tree, **overrides):
-    data = {
-        "request_type": "complaint",
-        "category": str(Category.objects.get(code="09006").pk),
-        "description": DESCRIPTION,
-        "address": "西苑小学东门",
-        "street": str(tree.street.pk),
-        "community": str(tree.community_a.pk),
-        "latitude": "",
-        "longitude": "",
-        "citizen_name": "张女士",
-        "phone": "139 1234 5678",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def post(client, data, **extra):

@@ -11,6 +11,7 @@ import pytest
 from rest_framework.settings import api_settings
 
 from complaints.models import Category, Complaint
+from tests.complaints.factories import form_data
 from tests.conftest import EN
 
 PROXY = "10.0.0.2"  # our TLS proxy, the web process's peer
@@ -34,21 +35,6 @@ def through_proxy(client_address: str, forged: str = "") -> dict[str, str]:
 def forged_addresses():
     """A new made-up leftmost entry for every request."""
     return (f"1.2.{n // 250}.{n % 250 + 1}" for n in itertools.count())
-
-
-def form_data(tree) -> dict[str, str]:
-    return {
-        "request_type": "complaint",
-        "category": str(Category.objects.get(code="09006").pk),
-        "description": "放学时西苑小学东门有流动摊贩占道经营。",
-        "address": "西苑小学东门",
-        "street": str(tree.street.pk),
-        "community": str(tree.community_a.pk),
-        "citizen_name": "张女士",
-        "phone": "13912345678",
-        "consent": "on",
-        "website": "",
-    }
 
 
 def test_rotating_a_forged_first_entry_does_not_reset_the_submission_limit(

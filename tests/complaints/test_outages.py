@@ -22,7 +22,8 @@ from citymgmt import ratelimit
 from citymgmt.env import read_cache
 from citymgmt.notifications import tasks as notification_tasks
 from citymgmt.notifications.models import Notification
-from complaints.models import Category, Complaint
+from complaints.models import Complaint
+from tests.complaints.factories import form_data
 from tests.conftest import need, project_app
 
 # Committed for real, so the outbox's publish after commit runs as in production.
@@ -101,21 +102,6 @@ def own_redis(redis_broker, settings, monkeypatch):
     server.stop()
     app.close()
     ratelimit.forget_local_counts()
-
-
-def form_data(tree) -> dict[str, str]:
-    return {
-        "request_type": "complaint",
-        "category": str(Category.objects.get(code="09006").pk),
-        "description": "放学时西苑小学东门有流动摊贩占道经营。",
-        "address": "西苑小学东门",
-        "street": str(tree.street.pk),
-        "community": str(tree.community_a.pk),
-        "citizen_name": "张女士",
-        "phone": "13912345678",
-        "consent": "on",
-        "website": "",
-    }
 
 
 def api_payload() -> dict:
