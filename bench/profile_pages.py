@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", default="", help="a page label to profile")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="a pstats key")
     args = parser.parse_args()
     configure(args.database, args.cache_url)
 
@@ -125,7 +126,7 @@ def main() -> None:
             spent.append((time.process_time() - started) * 1000)
         if args.profile == label:
             profiler.disable()
-            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
             stats.print_stats(args.top)
         rows.append((label, statistics.median(spent), len(queries)))
 
