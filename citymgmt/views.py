@@ -3,15 +3,27 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from citymgmt import pagecache
 from citymgmt.middleware import refusal, too_big
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The same for every visitor: drawn once per language (citymgmt.pagecache)."""
+    if request.GET:
+        return render(request, "home.html")
+    return pagecache.cached_page(
+        request,
+        "home",
+        lambda token: render_to_string(
+            "home.html", {"csrf_token": token}, request=request
+        ),
+        versioned=False,
+    )
 
 
 def bad_request(

@@ -317,6 +317,24 @@ def complaint_detail_for(*, user: User, reference: str) -> Complaint | None:
     )
 
 
+def complaint_case_for(*, user: User, pk: int) -> Complaint | None:
+    """One case in the user's scope with every row its admin page shows, joined."""
+    return (
+        complaints_visible_to(user=user)
+        .select_related(
+            "category",
+            "community",
+            "street",
+            "squad",
+            "assignee",
+            "duplicate_of",
+            "deadline_rule",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def complaint_detail_after(*, complaint: Complaint) -> Complaint:
     """The detail of a case the user has just acted on, found through their scope.
 

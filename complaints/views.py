@@ -9,13 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from citymgmt import ratelimit
+from citymgmt import pagecache, ratelimit
 from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
@@ -173,6 +174,24 @@ def new(request: HttpRequest) -> HttpResponse:
             _remember(request, complaint.reference, complaint.phone[-4:])
             return redirect("complaints:done")
         area_units: list = []
+    elif not request.GET:
+        # The blank form is the same for everyone: drawn once per language
+        # and reference-data version (citymgmt.pagecache).
+        return pagecache.cached_page(
+            request,
+            "complaint-form",
+            lambda token: render_to_string(
+                "complaints/new.html",
+                {
+                    "form": ComplaintForm(),
+                    "area_units": [],
+                    "csrf_token": token,
+                    **_form_context(request),
+                },
+                request=request,
+            ),
+            versioned=True,
+        )
     else:
         # A contact card's QR code lands here with ?area=<code> (and &unit=
         # <code> when its unit covers several communities): preset the picker

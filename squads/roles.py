@@ -104,7 +104,10 @@ def squad_subtree_ids(*, squad_id: int) -> set[int]:
 
 
 def squad_ids_in_scope(*, user: User) -> set[int] | None:
-    """The ids of the units a user may see; None means every unit."""
+    """The ids of the units a user may see; None means every unit.
+
+    Cached on the user object, so for the request that loaded it.
+    """
     role = role_of(user=user)
     if role is None:
         return set()
@@ -113,7 +116,13 @@ def squad_ids_in_scope(*, user: User) -> set[int] | None:
     member = member_for(user=user)
     if member is None or member.squad_id is None:
         return set()
-    return squad_subtree_ids(squad_id=member.squad_id)
+    # A page asks several times (the scope, the filters, each action's
+    # check): the unit tree is walked once per request, like member_for.
+    if not hasattr(user, "_citydesk_scope"):
+        setattr(  # noqa: B010
+            user, "_citydesk_scope", squad_subtree_ids(squad_id=member.squad_id)
+        )
+    return set(getattr(user, "_citydesk_scope"))  # noqa: B009
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from citymgmt import pagecache
 from citymgmt.errors import Forbidden
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
 from squads.roles import sets_supervision_phone
@@ -44,8 +45,13 @@ def area_upsert(*, code: str, **fields: Any) -> Area:
     if area is None:
         area = Area(code=code, **fields)
         _save(area)
-        return area
-    _save(area, _apply(area, fields))
+    else:
+        changed = _apply(area, fields)
+        _save(area, changed)
+        if not changed:
+            return area
+    # The public form lists the streets and communities.
+    pagecache.reference_data_changed()
     return area
 
 
@@ -53,6 +59,7 @@ def area_upsert(*, code: str, **fields: Any) -> Area:
 def area_save(*, area: Area) -> Area:
     """Validate and store an area edited in the admin."""
     _save(area)
+    pagecache.reference_data_changed()
     return area
 
 

@@ -71,6 +71,16 @@ def _fresh_calendar_cache():
     clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pages():
+    """Pages drawn once per language are drawn again in each test."""
+    from citymgmt import pagecache
+
+    pagecache.clear()
+    yield
+    pagecache.clear()
+
+
 @pytest.fixture
 def calendar_2026(db):
     """2025 and 2026 holidays and make-up days, as `load_holidays` loads them.

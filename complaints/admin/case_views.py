@@ -37,6 +37,9 @@ from complaints.models import Attachment, Complaint
 from complaints.workflow import TRANSITIONS
 from squads.roles import may_reveal_phones
 
+# Where a GET request keeps the case it looked up (CaseViews.get_object).
+CASE_ATTRIBUTE = "_citydesk_case"
+
 
 class CaseViews(ExtensionViews):
     """Views of ComplaintAdmin beyond Django's own; mixed into the ModelAdmin."""
@@ -45,6 +48,26 @@ class CaseViews(ExtensionViews):
         complaint = self.get_object(request, unquote(str(object_id)))
         if complaint is None:
             raise Http404(gettext("No such case, or it belongs to another unit."))
+        return complaint
+
+    def get_object(self, request, object_id, from_field=None):
+        """The case in the user's scope with its joins, looked up once a request.
+
+        The case page asks for it three times (the scope check, its own
+        context, Django's form); a GET reads it once.
+        """
+        if from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        known = getattr(request, CASE_ATTRIBUTE, None)
+        if known is not None and str(known.pk) == str(object_id):
+            return known
+        try:
+            pk = int(object_id)
+        except (TypeError, ValueError):
+            return None
+        complaint = selectors.complaint_case_for(user=request.user, pk=pk)
+        if complaint is not None and request.method in ("GET", "HEAD"):
+            setattr(request, CASE_ATTRIBUTE, complaint)
         return complaint
 
     def get_urls(self):
