@@ -14,11 +14,14 @@ Run by hand, never from the test suite:
 4. **Real workers**: puts the rows back to pending, starts `celery worker`
    (prefork, `--concurrency` 1 and 2, Redis db 12 as the broker, the log
    backend at INFO into `var/bench-worker-N.log`), publishes one
-   `citymgmt.notifications.deliver` task per row and measures from the first
-   publish until every row is sent; then checks that each row was sent once
-   (status sent, attempts 1). `--conn-max-age 60` keeps the workers'
-   database connections open between tasks (the settings' default, 0, opens
-   one per task).
+   `citymgmt.notifications.deliver` task per row (`--batch 1`) or one
+   `citymgmt.notifications.deliver_many` task per `--batch` rows (as
+   `notify_many` and the outbox sweep publish them), and measures from the
+   first publish until every row is sent; then checks that each row was
+   sent once (status sent, attempts 1). A `celery worker` keeps its database
+   connection between tasks for WORKER_DB_CONN_MAX_AGE seconds (300 by
+   default; `--worker-conn-max-age 0` opens one per task, as before).
+   `--conn-max-age N` adds `?conn_max_age=N` to the database URL.
 """
 
 from __future__ import annotations
@@ -53,6 +56,17 @@ def main() -> None:
         default=0,
         help="CONN_MAX_AGE of the workers' database connections (default 0)",
     )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=100,
+        help="rows per delivery task (1: one deliver task per row)",
+    )
+    parser.add_argument(
+        "--worker-conn-max-age",
+        default="",
+        help="WORKER_DB_CONN_MAX_AGE for the workers (default: the settings')",
+    )
     args = parser.parse_args()
 
     url = f"postgres://{args.user}@{args.host}:{args.port}/{args.database}"
@@ -66,6 +80,11 @@ def main() -> None:
         "CELERY_BROKER_URL": args.broker,
         "SMS_BACKEND": "log",
         "LOG_LEVEL": "INFO",
+        **(
+            {"WORKER_DB_CONN_MAX_AGE": args.worker_conn_max_age}
+            if args.worker_conn_max_age
+            else {}
+        ),
     }
     subprocess.run(
         [str(PYTHON), "manage.py", "migrate", "--noinput", "--verbosity=0"],
@@ -84,13 +103,14 @@ def main() -> None:
 
     results = []
     ids = write_rows(args.rows)
-    results.append(("in-process, one by one", *in_process(ids)))
+    results.append((f"in-process, {args.batch} a call", *in_process(ids, args.batch)))
     for concurrency in [int(c) for c in args.concurrency.split(",") if c.strip()]:
         reset(ids)
         results.append(
             (
-                f"celery worker, prefork, concurrency {concurrency}",
-                *on_worker(ids, env, concurrency, args.broker),
+                f"celery worker, prefork, concurrency {concurrency}, "
+                f"{args.batch} a task",
+                *on_worker(ids, env, concurrency, args.broker, args.batch),
             )
         )
 
@@ -162,22 +182,33 @@ def sent_once(ids: list[int]) -> bool:
     )
 
 
-def in_process(ids: list[int]) -> tuple[int, float, bool]:
-    from citymgmt.notifications.services import notification_deliver
+def in_process(ids: list[int], batch: int) -> tuple[int, float, bool]:
+    from collections import Counter
+
+    from citymgmt.notifications.services import (
+        notification_deliver,
+        notification_deliver_many,
+    )
 
     began = time.perf_counter()
-    outcomes = [notification_deliver(notification_id=i) for i in ids]
+    outcomes: Counter[str] = Counter()
+    if batch == 1:
+        outcomes.update(notification_deliver(notification_id=i) for i in ids)
+    else:
+        for start in range(0, len(ids), batch):
+            outcomes += notification_deliver_many(
+                notification_ids=ids[start : start + batch]
+            )
     seconds = time.perf_counter() - began
     print(
-        f"in-process: {len(ids):,} in {seconds:.1f} s "
-        f"({outcomes.count('sent'):,} sent)",
+        f"in-process: {len(ids):,} in {seconds:.1f} s ({outcomes['sent']:,} sent)",
         flush=True,
     )
     return len(ids), seconds, sent_once(ids)
 
 
 def on_worker(
-    ids: list[int], env: dict, concurrency: int, broker: str
+    ids: list[int], env: dict, concurrency: int, broker: str, batch: int
 ) -> tuple[int, float, bool]:
     from celery import Celery
 
@@ -208,8 +239,15 @@ def on_worker(
     try:
         time.sleep(6)  # the worker's start-up is not delivery
         began = time.perf_counter()
-        for notification_id in ids:
-            app.send_task("citymgmt.notifications.deliver", args=[notification_id])
+        if batch == 1:
+            for notification_id in ids:
+                app.send_task("citymgmt.notifications.deliver", args=[notification_id])
+        else:
+            for start in range(0, len(ids), batch):
+                app.send_task(
+                    "citymgmt.notifications.deliver_many",
+                    args=[ids[start : start + batch]],
+                )
         published = time.perf_counter() - began
         pending = Notification.objects.filter(id__in=ids).exclude(status="sent")
         deadline = time.monotonic() + 600

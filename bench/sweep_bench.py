@@ -18,7 +18,8 @@ Run by hand, never from the test suite:
 3. Times `complaints.deadlines.sweep()` in this process, each pass as the
    Celery task runs it: with nothing due (the target: under 1 s), then with
    1,000 and 10,000 cases due (overdue a minute ago, so each sends one
-   overdue notice to the dispatchers and the unit's leaders). Between runs
+   overdue notice to the dispatchers and the unit's leaders), `--runs`
+   times each (the median is reported). Between runs
    the reminders and outbox rows written are deleted and the cases made not
    due again, so every run starts from the same table.
 
@@ -53,6 +54,8 @@ def main() -> None:
     parser.add_argument("--user", default="postgres")
     parser.add_argument("--due", default="1000,10000", help="cases due, per run")
     parser.add_argument("--repeat", type=int, default=5, help="runs when none due")
+    parser.add_argument("--runs", type=int, default=3, help="runs per number due")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
 
     url = f"postgres://{args.user}@{args.host}:{args.port}/{args.database}"
@@ -62,7 +65,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "citymgmt.settings.local",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CELERY_BROKER_URL": args.broker,
         "LOG_LEVEL": "WARNING",
     }
     run(env, "migrate", "--noinput", "--verbosity=0")
@@ -94,7 +97,7 @@ def main() -> None:
 
     rows = [("nothing due", 0, *time_sweeps(connection, 0, args.repeat))]
     for due in [int(n) for n in args.due.split(",") if n.strip()]:
-        rows.append((f"{due:,} due", due, *time_sweeps(connection, due, 2)))
+        rows.append((f"{due:,} due", due, *time_sweeps(connection, due, args.runs)))
 
     print()
     print("| run | cases due | looked at | reminders | notifications | seconds |")

@@ -1,4 +1,5 @@
-"""Thin tasks: deliver one notification by id, and sweep for rows left behind."""
+"""Thin tasks: deliver notifications by id (one, or a batch), and sweep for rows
+left behind."""
 
 from __future__ import annotations
 
@@ -33,6 +34,20 @@ def deliver(notification_id: int) -> str:
 
 
 @shared_task(
+    name="citymgmt.notifications.deliver_many",
+    acks_late=True,
+    soft_time_limit=30,
+    time_limit=45,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def deliver_many(notification_ids: list[int]) -> dict[str, int]:
+    """Send a batch of notifications, each if it is due and nobody else holds it."""
+    return dict(services.notification_deliver_many(notification_ids=notification_ids))
+
+
+@shared_task(
     name="citymgmt.notifications.sweep",
     acks_late=True,
     soft_time_limit=50,
@@ -42,13 +57,7 @@ def deliver(notification_id: int) -> str:
 )
 def sweep(limit: int = 1000) -> int:
     """Queue every notification that is due, taking back ones a dead worker held."""
-    ids = services.notifications_due(limit=limit)
-    queued = 0
-    for notification_id in ids:
-        if not enqueue(notification_id):
-            break  # the broker is down: the next sweep tries again
-        queued += 1
-    return queued
+    return enqueue_many(services.notifications_due(limit=limit))
 
 
 def celery_app() -> Celery:
@@ -75,3 +84,25 @@ def enqueue(notification_id: int) -> bool:
         )
         return False
     return True
+
+
+def enqueue_many(notification_ids: list[int]) -> int:
+    """Queue the delivery of many rows, DELIVER_BATCH ids per task; return the
+    rows queued. A broker that is down leaves the rest to the sweep."""
+    queued = 0
+    task = celery_app().tasks[deliver_many.name]
+    size = services.DELIVER_BATCH
+    for start in range(0, len(notification_ids), size):
+        batch = list(notification_ids[start : start + size])
+        try:
+            task.apply_async(args=[batch])
+        except Exception as exc:
+            # As in enqueue: the caller's work is committed; the sweep retries.
+            logger.warning(
+                "%s notifications stay pending for the sweep: broker unavailable (%s)",
+                len(notification_ids) - queued,
+                exc,
+            )
+            break
+        queued += len(batch)
+    return queued

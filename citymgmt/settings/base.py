@@ -281,6 +281,12 @@ NOTIFY_MAX_ATTEMPTS = read_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 # Longer than the delivery task's hard time limit, so a live worker keeps its row.
 NOTIFY_LEASE_SECONDS = read_int("NOTIFY_LEASE_SECONDS", 300, minimum=60)
 NOTIFY_CELERY_APP = "citymgmt.celery.app"
+# Seconds a `celery worker` keeps its database connection between tasks
+# (checked before each task, see citymgmt.celery; 0: a new one for every task).
+WORKER_DB_CONN_MAX_AGE = read_int("WORKER_DB_CONN_MAX_AGE", 300, minimum=0)
+# Celery's Django fix-up closes every connection after each task unless this
+# is set (then every this many tasks); citymgmt.celery closes them as they age.
+CELERY_DB_REUSE_MAX = 1000 if WORKER_DB_CONN_MAX_AGE else None
 # Publishing fails fast when the broker is down (one connection attempt of at
 # most 2 s, no retries; kombu otherwise sleeps and retries inside the request);
 # the outbox sweep sends later. The worker's own reconnects are unaffected.

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from citymgmt.notifications.services import notify_staff
+from citymgmt.notifications.services import Message, notify_many, staff_messages
 from complaints.deadlines.clock import ESCALATED, OVERDUE, current_stage, milestones
 from complaints.models import Complaint, Reminder, Stage
 from squads.models import Member, Squad
@@ -141,13 +141,13 @@ def due_to_send(
     return send, (min(later) if later else None)
 
 
-def _send_reminder(
+def _reminder_messages(
     complaint: Complaint,
     reminder: Reminder,
     *,
     staff: Staff,
-) -> int:
-    """Write one reminder to each of its recipients; return the messages written."""
+) -> list[Message]:
+    """One reminder's messages to each of its recipients (bell, and email)."""
     threshold = reminder.threshold
     template = {OVERDUE: "deadline_overdue", ESCALATED: "deadline_escalated"}.get(
         threshold, "deadline_reminder"
@@ -161,17 +161,17 @@ def _send_reminder(
     }
     if threshold.isdigit():
         context["percent"] = int(threshold)
-    sent = 0
+    messages: list[Message] = []
     for user in recipients(
         complaint, stage=reminder.stage, threshold=threshold, staff=staff
     ):
         key = (
             f"reminder:{complaint.pk}:{reminder.stage}:{threshold}:{due_key}:{user.pk}"
         )
-        sent += len(
-            notify_staff(user=user, template=template, context=context, dedupe_key=key)
+        messages += staff_messages(
+            user=user, template=template, context=context, dedupe_key=key
         )
-    return sent
+    return messages
 
 
 def _sweep_batch(
@@ -216,12 +216,14 @@ def _sweep_batch(
         )
     )
     counts: Counter[str] = Counter()
-    notifications = 0
+    messages: list[Message] = []
     for reminder in mine:
         counts[reminder.threshold] += 1
-        notifications += _send_reminder(
+        messages += _reminder_messages(
             by_id[reminder.complaint_id], reminder, staff=staff
         )
+    # The batch's messages in one INSERT, published after commit in batches.
+    notifications = notify_many(messages)
     Complaint.objects.bulk_update(cases, ["next_check_at"])
     return len(cases), counts, notifications
 

@@ -489,6 +489,29 @@ def test_a_sweep_with_nothing_due_reads_one_query(tree, calendar_2026, users):
     assert len(queries) == 1
 
 
+@pytest.mark.parametrize("cases", [1, 4])
+def test_a_sweep_batch_reads_and_writes_in_the_same_queries_however_many_are_due(
+    cases, tree, calendar_2026, users
+):
+    for _ in range(cases):
+        in_processing(tree, users)
+    with frozen(at(2, 24, 14, 40)), CaptureQueries() as queries:
+        report = deadlines.sweep()
+    assert report.looked_at == cases
+    assert report.notifications == 3 * cases
+    assert Notification.objects.filter(template="deadline_reminder").count() == (
+        3 * cases
+    )
+    # The due ids; the people (members, units); the batch's savepoint (inside
+    # the test's transaction); the locked cases; the working calendar; the
+    # reminders inserted and read back; the outbox (keys seen, one INSERT);
+    # the next checks; the release; the empty next page.
+    assert len(queries) == SWEEP_QUERIES, "\n".join(q["sql"][:90] for q in queries)
+
+
+SWEEP_QUERIES = 13
+
+
 class CaptureQueries:
     def __enter__(self):
         from django.test.utils import CaptureQueriesContext

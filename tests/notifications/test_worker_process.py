@@ -1,4 +1,5 @@
-"""Real worker processes: one killed mid-send, one outliving a broker outage."""
+"""Real worker processes: one killed mid-send, one outliving a broker outage, one
+delivering batches on the connection it keeps."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from citymgmt.notifications.models import Notification
-from citymgmt.notifications.services import notify
+from citymgmt.notifications.services import Message, notify, notify_many
 from citymgmt.notifications.tasks import sweep
 from tests.conftest import project_app, wait_for
 
@@ -101,3 +102,48 @@ def test_a_worker_outlives_a_broker_outage_of_more_than_a_hundred_reconnects(
     assert wait_for(lambda: status_of(after)[0] == "sent", 60), worker.output()[-3000:]
     assert worker.process.poll() is None  # the same process delivered it
     assert "Connected to redis://" in worker.output().split("Cannot connect")[-1]
+
+
+def worker_connections() -> set[int]:
+    """The database sessions open on the test database, other than this one."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_worker_delivers_a_batch_and_keeps_its_database_connection(
+    redis_server, worker_process, settings
+):
+    worker = worker_process(redis_server.url, SMS_BACKEND="log")
+    assert wait_for(worker.ready, STARTS), worker.output()
+    settings.NOTIFY_CELERY_APP = project_app(broker_url=redis_server.url)
+    with transaction.atomic():
+        notify_many(
+            Message(
+                channel="sms",
+                template="complaint_received",
+                context={"reference": f"20261123-{i:04d}"},
+                recipient=f"139{i:08d}",
+                dedupe_key=f"received:{i}",
+            )
+            for i in range(250)
+        )
+    rows = Notification.objects.all()
+    assert wait_for(lambda: not rows.exclude(status="sent").exists(), 60), (
+        worker.output()[-3000:]
+    )
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+    # Three tasks of at most 100 rows each, in the worker's log.
+    assert worker.output().count("citymgmt.notifications.deliver_many") >= 3
+    # The worker's session stays open after its tasks: the next one reuses it.
+    kept = worker_connections()
+    assert len(kept) == 1, worker.output()[-3000:]
+
+    after = queue_sms("13900000003")
+    assert wait_for(lambda: status_of(after)[0] == "sent", 60), worker.output()[-3000:]
+    assert worker_connections() == kept
