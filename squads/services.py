@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from citymgmt import refdata
 from citymgmt.errors import Forbidden
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
 from squads.roles import sets_supervision_phone
@@ -35,6 +36,9 @@ def _save(instance: models.Model, changed: list[str] | None = None) -> None:
             instance.save(update_fields=changed)
     else:
         instance.save()
+    if isinstance(instance, Area | Squad) and changed != []:
+        # Areas and units are the routing table filing reads from its copy.
+        refdata.changed()
 
 
 @transaction.atomic
