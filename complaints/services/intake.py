@@ -41,7 +41,8 @@ def reference_next(*, at: datetime | None = None) -> str:
     """Hand out the next reference of the day: 20261123-0042.
 
     One upsert that increments and returns the counter, so concurrent
-    submissions never share a number (the row lock lasts until commit).
+    submissions never share a number (the row lock lasts until commit, so
+    `_file` takes the number last, just before the inserts).
     """
     day = timezone.localdate(at or timezone.now())
     table = connection.ops.quote_name("complaints_dailysequence")
@@ -398,7 +399,6 @@ def complaint_submit(
     )
     if intake.errors:
         raise _refused(intake.errors, complaint)
-    complaint.reference = reference_next(at=now)
     return _file(complaint, photos=photos or [], unit=unit, by=by, at=now)
 
 
@@ -428,10 +428,14 @@ def _file(
     # and the CHECK constraints are the database's (see `complaint_submit`).
     full_clean_or_refuse(
         complaint,
-        exclude=_FOREIGN_KEYS,
+        exclude=[*_FOREIGN_KEYS, "reference"],
         validate_unique=False,
         validate_constraints=False,
     )
+    # The day's counter row stays locked until commit: take the number once
+    # everything else is decided, so concurrent filings wait only for the
+    # inserts that follow, not for the routing and the checks.
+    complaint.reference = reference_next(at=at)
     complaint.save()
     event = event_record(
         complaint,
