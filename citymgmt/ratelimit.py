@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 from rest_framework import throttling
@@ -75,7 +76,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def _store() -> BaseCache:
-    return _local if time.monotonic() < _local_until else cache
+    return _local if time.monotonic() < _local_until else caches[DEFAULT_CACHE_ALIAS]
 
 
 def _counted(operation: Callable[[BaseCache], T]) -> T:
@@ -112,19 +113,36 @@ def _base_key(scope: str, key: str) -> str:
     return f"ratelimit:{scope}:{digest.hexdigest()}"
 
 
+# Count and, for the window's first request, set the expiry: one round trip.
+_INCR_WITH_EXPIRY = """
+local used = redis.call('INCR', KEYS[1])
+if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return used
+"""
+
+
+def _count(store: BaseCache, cache_key: str, timeout: int) -> int:
+    """Add one to the count under cache_key, which lives timeout seconds."""
+    if isinstance(store, RedisCache):
+        # One atomic script on Redis instead of ADD, then INCR.
+        key = store.make_and_validate_key(cache_key)
+        client = store._cache.get_client(key, write=True)
+        return int(client.eval(_INCR_WITH_EXPIRY, 1, key, timeout))
+    if store.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        return store.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        store.set(cache_key, 1, timeout=timeout)
+        return 1
+
+
 def _hit(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
     count, window = rate
     now = time.time()
     bucket = int(now // window)
     cache_key = f"{_base_key(scope, key)}:{bucket}"
-    if store.add(cache_key, 1, timeout=window + 1):
-        used = 1
-    else:
-        try:
-            used = store.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            store.set(cache_key, 1, timeout=window + 1)
-            used = 1
+    used = _count(store, cache_key, window + 1)
     retry_after = max(1, int((bucket + 1) * window - now) + 1)
     return Verdict(allowed=used <= count, retry_after=retry_after)
 

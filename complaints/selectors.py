@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citymgmt import phones
+from citymgmt import phones, refdata
 from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints import references
 from complaints.models import (
@@ -161,9 +162,50 @@ def categories_public() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("major_class", "code")
 
 
+@dataclass(frozen=True)
+class IntakeChoices:
+    """What filing chooses from: categories, streets, communities and their units.
+
+    Kept in each process (`citymgmt.refdata`) until an admin saves one of
+    them; shared by every request, so never changed by the reader.
+    """
+
+    categories: list[Category]
+    streets: list[Area]
+    communities: list[Area]
+    categories_by_code: dict[str, Category] = field(init=False)
+    streets_by_code: dict[str, Area] = field(init=False)
+    communities_by_code: dict[str, Area] = field(init=False)
+
+    def __post_init__(self) -> None:
+        for name, rows in (
+            ("categories_by_code", self.categories),
+            ("streets_by_code", self.streets),
+            ("communities_by_code", self.communities),
+        ):
+            object.__setattr__(self, name, {row.code: row for row in rows})
+
+
+def _load_intake_choices() -> IntakeChoices:
+    return IntakeChoices(
+        categories=list(Category.objects.order_by("major_class", "code")),
+        streets=list(Area.objects.filter(level=Area.Level.STREET).order_by("code")),
+        communities=list(
+            Area.objects.filter(level=Area.Level.COMMUNITY)
+            .select_related("parent", "covering_squad")
+            .order_by("parent__code", "code")
+        ),
+    )
+
+
+def intake_choices() -> IntakeChoices:
+    """Every category (the form offers the active ones), street and community."""
+    return refdata.cached("complaints.intake_choices", _load_intake_choices)
+
+
 def categories_for_intake() -> list[Category]:
     """Every category in table order; the intake form offers the active ones."""
-    return list(Category.objects.order_by("major_class", "code"))
+    return intake_choices().categories
 
 
 def complaint_for_tracking(*, reference: str, phone_last4: str) -> Complaint | None:
@@ -194,14 +236,9 @@ def rating_open(*, complaint: Complaint) -> bool:
 
 
 def intake_areas() -> tuple[list, list]:
-    """The streets and the communities (with their street) for the intake picker."""
-    streets = list(Area.objects.filter(level=Area.Level.STREET).order_by("code"))
-    communities = list(
-        Area.objects.filter(level=Area.Level.COMMUNITY)
-        .select_related("parent")
-        .order_by("parent__code", "code")
-    )
-    return streets, communities
+    """The streets and the communities (with their street and unit) for the picker."""
+    choices = intake_choices()
+    return choices.streets, choices.communities
 
 
 def area_for_preset(*, code: str) -> Area | None:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from citymgmt import pagecache
+from citymgmt import refdata
 from citymgmt.errors import Forbidden
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
 from squads.roles import sets_supervision_phone
@@ -36,6 +36,10 @@ def _save(instance: models.Model, changed: list[str] | None = None) -> None:
             instance.save(update_fields=changed)
     else:
         instance.save()
+    if isinstance(instance, Area | Squad) and changed != []:
+        # Areas and units are the routing table filing reads from its copy,
+        # and the public form lists the areas (citymgmt.pagecache).
+        refdata.changed()
 
 
 @transaction.atomic
@@ -46,12 +50,7 @@ def area_upsert(*, code: str, **fields: Any) -> Area:
         area = Area(code=code, **fields)
         _save(area)
     else:
-        changed = _apply(area, fields)
-        _save(area, changed)
-        if not changed:
-            return area
-    # The public form lists the streets and communities.
-    pagecache.reference_data_changed()
+        _save(area, _apply(area, fields))
     return area
 
 
@@ -59,7 +58,6 @@ def area_upsert(*, code: str, **fields: Any) -> Area:
 def area_save(*, area: Area) -> Area:
     """Validate and store an area edited in the admin."""
     _save(area)
-    pagecache.reference_data_changed()
     return area
 
 

@@ -62,6 +62,16 @@ def _transactional(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Reference data is kept per process; each test reads its own tables."""
+    from citymgmt import refdata
+
+    refdata.forget()
+    yield
+    refdata.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """The working-day calendar is cached per process; tests start without it."""
     from citymgmt.workdays.calendar import clear_cache

@@ -8,9 +8,11 @@ The serializer reads the request (types, lengths, codes); the service
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
@@ -22,7 +24,7 @@ from citymgmt.errors import InvalidInput
 from citymgmt.openapi import ConsentSerializerField, MobileSerializerField
 from citymgmt.photos import PhotosSerializerField
 from citymgmt.serializers import readable_values, with_refusal
-from complaints import services
+from complaints import selectors, services
 from complaints.apis.common import absolute, messages
 from complaints.models import Category, Channel, Complaint, RequestType, Status
 from squads import selectors as squad_selectors
@@ -49,11 +51,32 @@ class CoordinateField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+class ChosenByCode(serializers.SlugRelatedField):
+    """A category or area named by its code, found in the intake choices.
+
+    The choices are kept per process (`selectors.intake_choices`); the
+    queryset stays for the schema.
+    """
+
+    def __init__(self, *, choices: str, **kwargs: Any) -> None:
+        self.choices_name = choices
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data: object) -> Any:
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        by_code = getattr(selectors.intake_choices(), self.choices_name)
+        found = by_code.get(str(data))
+        if found is None:
+            self.fail("does_not_exist", slug_name="code", value=smart_str(data))
+        return found
+
+
 class ComplaintSubmitInputSerializer(serializers.Serializer):
     """What the citizen sends; `complaint_submit` decides whether it is filed."""
 
-    category = serializers.SlugRelatedField(
-        slug_field="code",
+    category = ChosenByCode(
+        choices="categories_by_code",
         # Any category: the service says why one taken off the list is refused.
         queryset=Category.objects.all(),
         help_text="A category code from GET /api/v1/categories/.",
@@ -97,8 +120,8 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
             "blank",
         ),
     )
-    community = serializers.SlugRelatedField(
-        slug_field="code",
+    community = ChosenByCode(
+        choices="communities_by_code",
         queryset=Area.objects.filter(level=Area.Level.COMMUNITY).select_related(
             "parent"
         ),
@@ -112,8 +135,8 @@ class ComplaintSubmitInputSerializer(serializers.Serializer):
             ),
         },
     )
-    street = serializers.SlugRelatedField(
-        slug_field="code",
+    street = ChosenByCode(
+        choices="streets_by_code",
         queryset=Area.objects.filter(level=Area.Level.STREET),
         required=False,
         allow_null=True,

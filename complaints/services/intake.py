@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from citymgmt import phones
-from citymgmt.errors import InvalidInput, full_clean_or_refuse
+from citymgmt.errors import Conflict, DomainError, InvalidInput, full_clean_or_refuse
 from citymgmt.photos import PreparedPhoto
 from complaints import deadlines, references, selectors
 from complaints.models import (
@@ -39,7 +41,8 @@ def reference_next(*, at: datetime | None = None) -> str:
     """Hand out the next reference of the day: 20261123-0042.
 
     One upsert that increments and returns the counter, so concurrent
-    submissions never share a number (the row lock lasts until commit).
+    submissions never share a number (the row lock lasts until commit, so
+    `_file` takes the number last, just before the inserts).
     """
     day = timezone.localdate(at or timezone.now())
     table = connection.ops.quote_name("complaints_dailysequence")
@@ -282,7 +285,58 @@ def complaint_submit_refusal(
     return _refusal(_intake_check(given, by=by).errors)
 
 
-@transaction.atomic
+# What the database checks for a new case, and what a person is told when it
+# refuses: the references to other rows (the category, the street and the
+# community chosen, the unit routed to, the deadline rule) and the CHECK
+# constraints. Python checks the fields; it does not ask the database whether
+# rows it has just read still exist.
+_FOREIGN_KEYS = ("category", "street", "community", "squad", "deadline_rule")
+_DATABASE_REFUSALS = {
+    "category_id": (
+        "category",
+        gettext_lazy("Choose the kind of problem from the list."),
+    ),
+    "street_id": ("street", gettext_lazy("Choose the street or town from the list.")),
+    "community_id": ("community", gettext_lazy("Choose your community from the list.")),
+}
+_TRY_AGAIN = gettext_lazy("Your complaint could not be accepted. Please try again.")
+
+P = ParamSpec("P")
+
+
+def _database_refusal(error: IntegrityError) -> DomainError:
+    """The clear message for a case the database refused to file.
+
+    A category, street or community removed while the citizen was typing is
+    refused on its field, as the form refuses a choice not on its list;
+    anything else (the unit or the rule removed at that moment) asks to send
+    again.
+    """
+    diag = getattr(error.__cause__, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    table = Complaint._meta.db_table
+    for column, (name, message) in _DATABASE_REFUSALS.items():
+        if constraint.startswith(f"{table}_{column}_"):
+            return InvalidInput(str(message), field=name, errors={name: [str(message)]})
+    return Conflict(str(_TRY_AGAIN))
+
+
+def _filed_or_refused(submit: Callable[P, Complaint]) -> Callable[P, Complaint]:
+    """Run a filing in one transaction; a refusal of the database's, at an
+    insert or at commit, leaves as a `DomainError` and nothing is filed."""
+
+    @functools.wraps(submit)
+    def filed(*args: P.args, **kwargs: P.kwargs) -> Complaint:
+        try:
+            with transaction.atomic():
+                return submit(*args, **kwargs)
+        except IntegrityError as error:
+            raise _database_refusal(error) from None
+
+    return filed
+
+
+@_filed_or_refused
 def complaint_submit(
     *,
     category: Category,
@@ -345,7 +399,6 @@ def complaint_submit(
     )
     if intake.errors:
         raise _refused(intake.errors, complaint)
-    complaint.reference = reference_next(at=now)
     return _file(complaint, photos=photos or [], unit=unit, by=by, at=now)
 
 
@@ -371,7 +424,18 @@ def _file(
     """Route, schedule, save and record a new complaint with its photos."""
     complaint.squad = selectors.proposed_squad(complaint=complaint, unit=unit)
     deadlines.schedule(complaint, plan=ACTIONS[Action.SUBMIT].clock, at=at)
-    full_clean_or_refuse(complaint)
+    # The fields, by their own rules; the references, the unique reference
+    # and the CHECK constraints are the database's (see `complaint_submit`).
+    full_clean_or_refuse(
+        complaint,
+        exclude=[*_FOREIGN_KEYS, "reference"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    # The day's counter row stays locked until commit: take the number once
+    # everything else is decided, so concurrent filings wait only for the
+    # inserts that follow, not for the routing and the checks.
+    complaint.reference = reference_next(at=at)
     complaint.save()
     event = event_record(
         complaint,

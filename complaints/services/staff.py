@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from citymgmt import pagecache, phones
+from citymgmt import phones, refdata
 from citymgmt.errors import Forbidden, full_clean_or_refuse
 from complaints import selectors
 from complaints.models import Action, Category, Complaint, DeadlineRule
@@ -62,8 +62,7 @@ def category_save(*, category: Category) -> Category:
     """Validate and store a category edited by a supervisor."""
     full_clean_or_refuse(category)
     category.save()
-    # The public form lists the categories.
-    pagecache.reference_data_changed()
+    refdata.changed()
     return category
 
 
@@ -72,4 +71,5 @@ def deadline_rule_save(*, rule: DeadlineRule) -> DeadlineRule:
     """Validate and store a deadline rule edited by a supervisor."""
     full_clean_or_refuse(rule)
     rule.save()
+    refdata.changed()
     return rule

@@ -1,0 +1,103 @@
+"""Reference data kept in each process: read once, read again after an edit.
+
+Categories, areas and the routing table change when an admin edits them,
+a few times a year, yet every filing reads them. `cached(name, load)` keeps
+what `load()` returns in this process, tagged with a token kept in the
+shared cache; `changed()` (called by the services that save such rows)
+forgets this process's copies at once and gives the shared cache a new
+token, now and again when the transaction commits, so every other process
+reads the tables again on its next question.
+
+When the shared cache fails, the tables are read for each question, as if
+nothing were cached: nothing is ever answered from a copy that might be
+stale for longer than the outage; after a failure the shared cache is left
+alone for `RATELIMIT_FALLBACK_SECONDS`, as the rate limits do.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+T = TypeVar("T")
+
+SHARED_KEY = "citydesk:refdata:token"
+_CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
+
+_lock = threading.Lock()
+_copies: dict[str, tuple[str, Any]] = {}
+_down_until = 0.0  # time.monotonic() until which the shared cache is not asked
+
+
+def _cache_failed() -> None:
+    global _down_until
+    _down_until = time.monotonic() + settings.RATELIMIT_FALLBACK_SECONDS
+
+
+def version() -> str | None:
+    """The shared token of the reference data, made when missing; None when the
+    shared cache fails. Pages drawn from reference data key on it too
+    (`citymgmt.pagecache`)."""
+    if time.monotonic() < _down_until:
+        return None
+    try:
+        token = cache.get(SHARED_KEY)
+        if token is None:
+            fresh = uuid.uuid4().hex
+            cache.add(SHARED_KEY, fresh, timeout=None)
+            token = cache.get(SHARED_KEY, fresh)
+    except _CACHE_ERRORS:
+        _cache_failed()
+        return None
+    return str(token)
+
+
+def cached(name: str, load: Callable[[], T]) -> T:
+    """What load() returns, from this process's copy while the token holds."""
+    token = version()
+    if token is None:
+        return load()
+    with _lock:
+        copy = _copies.get(name)
+    if copy is not None and copy[0] == token:
+        return copy[1]  # type: ignore[no-any-return]
+    value = load()
+    with _lock:
+        _copies[name] = (token, value)
+    return value
+
+
+def renew() -> None:
+    """A new version now: every process reads the tables again at its next question."""
+    with _lock:
+        _copies.clear()
+    try:
+        cache.set(SHARED_KEY, uuid.uuid4().hex, timeout=None)
+    except _CACHE_ERRORS:
+        _cache_failed()  # every process reads the tables while it fails
+
+
+def changed() -> None:
+    """Reference data was saved: every process reads it again.
+
+    Now (this process, and others that look before the commit) and once
+    the transaction commits (others that read the old rows meanwhile).
+    """
+    renew()
+    transaction.on_commit(renew)
+
+
+def forget() -> None:
+    """Drop this process's copies and ask the shared cache again (tests)."""
+    global _down_until
+    _down_until = 0.0
+    with _lock:
+        _copies.clear()

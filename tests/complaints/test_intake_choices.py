@@ -1,0 +1,63 @@
+"""Filing reads categories and areas from a copy kept in the process.
+
+The copy holds until an admin saves a category, an area or a unit through
+the services: the next filing sees the change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints import services
+from complaints.models import Category, Complaint
+from squads import services as squad_services
+from squads.models import Area
+from tests.complaints.factories import form_data
+from tests.complaints.test_api import payload, post_json
+from tests.complaints.test_intake import post
+
+pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
+
+
+def test_a_category_taken_off_the_list_is_refused_on_the_next_filing(tree, citizen):
+    assert post(citizen, form_data(tree)).status_code == 302
+    category = Category.objects.get(code="09006")
+    category.is_active = False
+    services.category_save(category=category)
+
+    response = post(citizen, form_data(tree))
+
+    assert response.status_code == 200
+    assert "“Trading on the road” is no longer on the list" in response.content.decode()
+    assert Complaint.objects.count() == 1
+
+
+def test_a_community_added_in_the_admin_can_be_chosen_at_once(tree, citizen):
+    assert post_json(citizen, "/api/v1/complaints/", payload()).status_code == 201
+    added = squad_services.area_save(
+        area=Area(
+            code="370781002009",
+            name="新建社区",
+            level=Area.Level.COMMUNITY,
+            parent=tree.other_street,
+            covering_squad=tree.unit_b,
+        )
+    )
+
+    response = post_json(citizen, "/api/v1/complaints/", payload(community=added.code))
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["squad"]["code"] == tree.unit_b.code
+    assert Complaint.objects.filter(community=added).count() == 1
+
+
+def test_a_community_moved_to_another_unit_is_routed_there_at_once(tree, citizen):
+    assert post_json(citizen, "/api/v1/complaints/", payload()).status_code == 201
+    community = Area.objects.get(pk=tree.community_a.pk)
+    community.covering_squad = tree.unit_b
+    squad_services.area_save(area=community)
+
+    response = post_json(citizen, "/api/v1/complaints/", payload())
+
+    assert response.status_code == 201
+    assert response.json()["squad"]["code"] == tree.unit_b.code

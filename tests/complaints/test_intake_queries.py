@@ -1,0 +1,51 @@
+"""Filing costs a fixed number of SQL queries, on the form and on the API.
+
+Counted inside the test's transaction: the service's transaction is a
+savepoint here (SAVEPOINT and RELEASE, two of the counted queries), where a
+server opens and commits it without a query of its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints.models import Complaint
+from tests.complaints.factories import form_data
+from tests.complaints.test_api import payload, post_json
+from tests.complaints.test_intake import post
+
+pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
+
+# The categories, streets, communities and their units are kept per process
+# (read by the first filing). The form: the counter and the deadline rule;
+# the case, its event and its outbox row; the session (read, savepoint,
+# update, release).
+FORM_POST_QUERIES = 11
+# The API: the counter and the deadline rule; the case, its event and its
+# outbox row; the unit's contact card for the answer.
+API_CREATE_QUERIES = 8
+
+
+def test_filing_on_the_form_takes_a_fixed_number_of_queries(
+    tree, citizen, django_assert_num_queries
+):
+    data = form_data(tree)
+    post(citizen, data)  # the session, the year's calendar and the choices read
+
+    with django_assert_num_queries(FORM_POST_QUERIES):
+        response = post(citizen, data)
+
+    assert response.status_code == 302
+    assert Complaint.objects.count() == 2
+
+
+def test_filing_on_the_api_takes_a_fixed_number_of_queries(
+    tree, citizen, django_assert_num_queries
+):
+    post_json(citizen, "/api/v1/complaints/", payload())  # the calendar, the choices
+
+    with django_assert_num_queries(API_CREATE_QUERIES):
+        response = post_json(citizen, "/api/v1/complaints/", payload())
+
+    assert response.status_code == 201
+    assert Complaint.objects.count() == 2
