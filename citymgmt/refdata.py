@@ -25,12 +25,12 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
+
+from citymgmt.ratelimit import CACHE_ERRORS
 
 T = TypeVar("T")
 
 SHARED_KEY = "citydesk:refdata:token"
-_CACHE_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError)
 
 _lock = threading.Lock()
 _copies: dict[str, tuple[str, Any]] = {}
@@ -54,7 +54,7 @@ def version() -> str | None:
             fresh = uuid.uuid4().hex
             cache.add(SHARED_KEY, fresh, timeout=None)
             token = cache.get(SHARED_KEY, fresh)
-    except _CACHE_ERRORS:
+    except CACHE_ERRORS:
         _cache_failed()
         return None
     return str(token)
@@ -81,7 +81,7 @@ def renew() -> None:
         _copies.clear()
     try:
         cache.set(SHARED_KEY, uuid.uuid4().hex, timeout=None)
-    except _CACHE_ERRORS:
+    except CACHE_ERRORS:
         _cache_failed()  # every process reads the tables while it fails
 
 

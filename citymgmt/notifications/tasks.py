@@ -4,6 +4,7 @@ left behind."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery, shared_task
 from django.conf import settings
@@ -17,31 +18,24 @@ logger = logging.getLogger(__name__)
 # The database going away is worth retrying the task; a failed send is not:
 # the row keeps its own attempts and backoff, and the sweep brings it back.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# One delivery, or a batch of them: the same limits and retries.
+DELIVERY_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "soft_time_limit": 30,
+    "time_limit": 45,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,
+    "max_retries": 3,
+}
 
 
-@shared_task(
-    name="citymgmt.notifications.deliver",
-    acks_late=True,
-    soft_time_limit=30,
-    time_limit=45,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(name="citymgmt.notifications.deliver", **DELIVERY_OPTIONS)
 def deliver(notification_id: int) -> str:
     """Send one notification if it is due and nobody else holds it."""
     return services.notification_deliver(notification_id=notification_id)
 
 
-@shared_task(
-    name="citymgmt.notifications.deliver_many",
-    acks_late=True,
-    soft_time_limit=30,
-    time_limit=45,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    max_retries=3,
-)
+@shared_task(name="citymgmt.notifications.deliver_many", **DELIVERY_OPTIONS)
 def deliver_many(notification_ids: list[int]) -> dict[str, int]:
     """Send a batch of notifications, each if it is due and nobody else holds it."""
     return dict(services.notification_deliver_many(notification_ids=notification_ids))
