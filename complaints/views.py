@@ -20,7 +20,7 @@ from citymgmt import pagecache, ratelimit
 from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
-from complaints import references, selectors, services
+from complaints import proofs, references, selectors, services
 from complaints.forms import (
     HONEYPOT,
     ComplaintForm,
@@ -38,9 +38,6 @@ from complaints.models import (
 from complaints.timeline import public_entries
 from squads import selectors as squad_selectors
 
-SUBMITTED_KEY = "complaints:submitted"
-TRACKED_KEY = "complaints:tracked"
-TRACKED_MAX = 20
 TYPED_FIELDS = [
     "request_type",
     "category",
@@ -91,14 +88,6 @@ def _throttled(
     )
     response["Retry-After"] = str(verdict.retry_after)
     return response
-
-
-def _remember(request: HttpRequest, reference: str, last4: str) -> None:
-    """Let this browser see a case it has proved it knows, after a redirect."""
-    tracked = dict(request.session.get(TRACKED_KEY, {}))
-    tracked.pop(reference, None)
-    tracked[reference] = last4
-    request.session[TRACKED_KEY] = dict(list(tracked.items())[-TRACKED_MAX:])
 
 
 def _tracking_url(reference: str) -> str:
@@ -170,9 +159,13 @@ def new(request: HttpRequest) -> HttpResponse:
         form = ComplaintForm(request.POST, request.FILES)
         complaint = _submitted(form)
         if complaint is not None:
-            request.session[SUBMITTED_KEY] = complaint.reference
-            _remember(request, complaint.reference, complaint.phone[-4:])
-            return redirect("complaints:done")
+            return proofs.remember(
+                request,
+                redirect("complaints:done"),
+                reference=complaint.reference,
+                last4=complaint.phone[-4:],
+                submitted=True,
+            )
         area_units: list = []
     elif not request.GET:
         # The blank form is the same for everyone: drawn once per language
@@ -215,7 +208,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def done(request: HttpRequest) -> HttpResponse:
     """The receipt: only the browser that filed the complaint sees it."""
-    reference = request.session.get(SUBMITTED_KEY, "")
+    reference = proofs.read(request).submitted
     complaint = (
         selectors.complaint_for_receipt(reference=reference) if reference else None
     )
@@ -332,11 +325,15 @@ def track(request: HttpRequest) -> HttpResponse:
         complaint = _proven(request, form)
         if isinstance(complaint, HttpResponse):
             return complaint
-        _remember(request, complaint.reference, form.cleaned_data["phone_last4"])
-        return redirect(_tracking_url(complaint.reference))
+        return proofs.remember(
+            request,
+            redirect(_tracking_url(complaint.reference)),
+            reference=complaint.reference,
+            last4=form.cleaned_data["phone_last4"],
+        )
 
     reference = references.normalize(request.GET.get("reference", ""))
-    last4 = request.session.get(TRACKED_KEY, {}).get(reference)
+    last4 = proofs.read(request).tracked.get(reference)
     if last4:
         complaint = selectors.complaint_for_tracking(
             reference=reference, phone_last4=last4
@@ -388,9 +385,13 @@ def rate(request: HttpRequest) -> HttpResponse:
                     request, complaint, last4, rate_form=form, rating_error=exc.message
                 )
         else:
-            _remember(request, updated.reference, last4)
             messages.success(request, _rating_message(updated, was_closed=was_closed))
-            return redirect(_tracking_url(updated.reference))
+            return proofs.remember(
+                request,
+                redirect(_tracking_url(updated.reference)),
+                reference=updated.reference,
+                last4=last4,
+            )
     return _case_page(request, complaint, last4, rate_form=form)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from citymgmt import refdata
 from squads.models import Area, ContactCard, Member, Squad, Workstation
 from squads.roles import LEADERS, squad_ids_in_scope
 
@@ -62,6 +63,19 @@ def current_card_of(squad: Squad) -> ContactCard | None:
     if cards is not None:
         return cards[0] if cards else None
     return squad.cards.order_by("-version").first()
+
+
+def _load_squads_with_card() -> frozenset[int]:
+    return frozenset(ContactCard.objects.values_list("squad_id", flat=True).distinct())
+
+
+def squads_with_card() -> frozenset[int]:
+    """The ids of the units that have published a card (cards are never withdrawn).
+
+    Reference data kept per process: `contact_card_publish` calls
+    `refdata.changed()` when a unit publishes its first card.
+    """
+    return refdata.cached("squads.with_card", _load_squads_with_card)
 
 
 def squads_public() -> QuerySet[Squad]:

@@ -196,4 +196,7 @@ def contact_card_publish(*, squad: Squad, by: User | None = None) -> ContactCard
         published_by=by if by is not None and by.pk else None,
     )
     _save(card)
+    if latest is None:
+        # Which units have a card is reference data (`squads_with_card`).
+        refdata.changed()
     return card

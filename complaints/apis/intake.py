@@ -254,11 +254,13 @@ def file_complaint(request: Request) -> Response:
     squad = complaint.squad
     routed = None
     if squad is not None:
-        card = squad_selectors.current_card_of(squad)
+        has_card = squad.pk in squad_selectors.squads_with_card()
         routed = {
             "code": squad.code,
             "name": squad.name,
-            "card_url": absolute(request, squad.get_absolute_url()) if card else None,
+            "card_url": absolute(request, squad.get_absolute_url())
+            if has_card
+            else None,
         }
     body = {
         "reference": complaint.reference,

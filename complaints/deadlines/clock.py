@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
+from citymgmt import refdata
 from citymgmt.workdays.calendar import (
     add_working_days,
     add_working_hours,
@@ -63,13 +63,21 @@ SCHEDULE_FIELDS = [
 ]
 
 
+def _load_rules() -> dict[tuple[str, int | None], DeadlineRule]:
+    rules: dict[tuple[str, int | None], DeadlineRule] = {}
+    for rule in DeadlineRule.objects.filter(is_active=True).order_by("id"):
+        rules.setdefault((rule.priority, rule.category_id), rule)
+    return rules
+
+
 def rule_for(*, category_id: int | None, priority: str) -> DeadlineRule | None:
-    """The active rule for a category and priority, else the priority's default."""
-    rules = DeadlineRule.objects.filter(is_active=True, priority=priority).filter(
-        Q(category_id=category_id) | Q(category__isnull=True)
-    )
-    found = sorted(rules, key=lambda r: r.category_id is None)
-    return found[0] if found else None
+    """The active rule for a category and priority, else the priority's default.
+
+    The rules are reference data: read once per process and again after a
+    supervisor saves one (`deadline_rule_save` calls `refdata.changed()`).
+    """
+    rules = refdata.cached("complaints.deadline_rules", _load_rules)
+    return rules.get((priority, category_id)) or rules.get((priority, None))
 
 
 def stage_due(rule: DeadlineRule, stage: str, start: datetime) -> datetime:

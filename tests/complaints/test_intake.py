@@ -217,6 +217,36 @@ def test_success_page_is_not_shown_to_another_browser(citizen, tree, client):
     assert reference not in client.get("/complaints/new/").content.decode()
 
 
+def test_the_receipt_proof_is_a_signed_cookie_a_forgery_cannot_use(
+    citizen, tree, client
+):
+    from django.contrib.sessions.models import Session
+
+    response = post(citizen, form_data(tree))
+    reference = Complaint.objects.get().reference
+    cookie = response.cookies["citydesk_cases"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    # Filing keeps no session row for the citizen.
+    assert Session.objects.count() == 0
+    assert reference in citizen.get("/complaints/new/done/").content.decode()
+
+    # The same value with the reference changed: the signature no longer
+    # matches, so the page does not open (and does not fail).
+    forged = cookie.value.replace(reference, reference[:-1] + "9")
+    client.cookies["citydesk_cases"] = forged
+    answer = client.get("/complaints/new/done/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/complaints/new/"
+    client.cookies["citydesk_cases"] = "not a signed value"
+    assert client.get("/complaints/new/done/").status_code == 302
+    assert (
+        client.get(f"/complaints/track/?reference={reference}").status_code == 200
+    )
+    assert "…5678" not in client.get(
+        f"/complaints/track/?reference={reference}"
+    ).content.decode()
+
+
 def test_community_alone_is_enough_and_sets_the_street(citizen, tree):
     response = post(citizen, form_data(tree, street="", community=tree.community_b.pk))
     assert response.status_code == 302

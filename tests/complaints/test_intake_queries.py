@@ -16,21 +16,20 @@ from tests.complaints.test_intake import post
 
 pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
 
-# The categories, streets, communities and their units are kept per process
-# (read by the first filing). The form: the counter and the deadline rule;
-# the case, its event and its outbox row; the session (read, savepoint,
-# update, release).
-FORM_POST_QUERIES = 11
-# The API: the counter and the deadline rule; the case, its event and its
-# outbox row; the unit's contact card for the answer.
-API_CREATE_QUERIES = 8
+# The categories, streets, communities, their units, the deadline rules and
+# which units have a card are kept per process (read by the first filing).
+# Both paths: the transaction (SAVEPOINT, RELEASE), the day's counter, the
+# case, its event and its outbox row. The browser's proof of the case goes
+# into a signed cookie, not a session row (complaints.proofs).
+FORM_POST_QUERIES = 6
+API_CREATE_QUERIES = 6
 
 
 def test_filing_on_the_form_takes_a_fixed_number_of_queries(
     tree, citizen, django_assert_num_queries
 ):
     data = form_data(tree)
-    post(citizen, data)  # the session, the year's calendar and the choices read
+    post(citizen, data)  # the year's calendar, the choices and the rules read
 
     with django_assert_num_queries(FORM_POST_QUERIES):
         response = post(citizen, data)
@@ -42,7 +41,7 @@ def test_filing_on_the_form_takes_a_fixed_number_of_queries(
 def test_filing_on_the_api_takes_a_fixed_number_of_queries(
     tree, citizen, django_assert_num_queries
 ):
-    post_json(citizen, "/api/v1/complaints/", payload())  # the calendar, the choices
+    post_json(citizen, "/api/v1/complaints/", payload())  # the calendar, the choices, the rules
 
     with django_assert_num_queries(API_CREATE_QUERIES):
         response = post_json(citizen, "/api/v1/complaints/", payload())
