@@ -8,6 +8,10 @@ forgets this process's copies at once and gives the shared cache a new
 token, now and again when the transaction commits, so every other process
 reads the tables again on its next question.
 
+A process reads the token at most once every `REFDATA_RECHECK_SECONDS`
+(1 s): a filing then asks the shared cache nothing, and an edit made
+through another process is seen within that second.
+
 When the shared cache fails, the tables are read for each question, as if
 nothing were cached: nothing is ever answered from a copy that might be
 stale for longer than the outage; after a failure the shared cache is left
@@ -35,6 +39,7 @@ SHARED_KEY = "citydesk:refdata:token"
 _lock = threading.Lock()
 _copies: dict[str, tuple[str, Any]] = {}
 _down_until = 0.0  # time.monotonic() until which the shared cache is not asked
+_seen: tuple[str, float] | None = None  # the token last read, and when
 
 
 def _cache_failed() -> None:
@@ -46,8 +51,13 @@ def version() -> str | None:
     """The shared token of the reference data, made when missing; None when the
     shared cache fails. Pages drawn from reference data key on it too
     (`citymgmt.pagecache`)."""
-    if time.monotonic() < _down_until:
+    global _seen
+    now = time.monotonic()
+    if now < _down_until:
         return None
+    seen = _seen
+    if seen is not None and now - seen[1] < settings.REFDATA_RECHECK_SECONDS:
+        return seen[0]
     try:
         token = cache.get(SHARED_KEY)
         if token is None:
@@ -55,8 +65,10 @@ def version() -> str | None:
             cache.add(SHARED_KEY, fresh, timeout=None)
             token = cache.get(SHARED_KEY, fresh)
     except CACHE_ERRORS:
+        _seen = None
         _cache_failed()
         return None
+    _seen = (str(token), now)
     return str(token)
 
 
@@ -77,12 +89,17 @@ def cached(name: str, load: Callable[[], T]) -> T:
 
 def renew() -> None:
     """A new version now: every process reads the tables again at its next question."""
+    global _seen
     with _lock:
         _copies.clear()
+    fresh = uuid.uuid4().hex
     try:
-        cache.set(SHARED_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(SHARED_KEY, fresh, timeout=None)
     except CACHE_ERRORS:
+        _seen = None
         _cache_failed()  # every process reads the tables while it fails
+        return
+    _seen = (fresh, time.monotonic())
 
 
 def changed() -> None:
@@ -97,7 +114,8 @@ def changed() -> None:
 
 def forget() -> None:
     """Drop this process's copies and ask the shared cache again (tests)."""
-    global _down_until
+    global _down_until, _seen
     _down_until = 0.0
+    _seen = None
     with _lock:
         _copies.clear()

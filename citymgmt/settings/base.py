@@ -135,6 +135,10 @@ CACHES = {"default": read_cache(timeout=REDIS_TIMEOUT)}
 TRUSTED_PROXY_COUNT = read_proxy_count()
 # Seconds rate limits count in-process after the shared cache failed.
 RATELIMIT_FALLBACK_SECONDS = 30
+# Seconds a process trusts the reference-data token it last read from the
+# shared cache (citymgmt.refdata): an edit made through another process is
+# seen within this time; one made in this process at once. 0 asks every time.
+REFDATA_RECHECK_SECONDS = read_int("REFDATA_RECHECK_SECONDS", 1, minimum=0)
 
 _email = read_email()
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
