@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied as AccessDenied
 from django.http import (
@@ -24,6 +25,7 @@ from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from complaints import selectors, services
+from complaints.admin.case_page import case_fieldsets
 from complaints.admin.display import (
     status_badge,
     timeline_rows,
@@ -39,6 +41,23 @@ from squads.roles import may_reveal_phones
 
 # Where a GET request keeps the case it looked up (CaseViews.get_object).
 CASE_ATTRIBUTE = "_citydesk_case"
+
+
+class _NoForm:
+    """What the admin's change_form template and render_change_form read of a
+    form, for a page that has none: no file field, nothing prepopulated."""
+
+    prepopulated_fields: list[Any] = []
+
+    @property
+    def form(self) -> _NoForm:
+        return self
+
+    def is_multipart(self) -> bool:
+        return False
+
+
+NO_FORM = _NoForm()
 
 
 class CaseViews(ExtensionViews):
@@ -186,7 +205,47 @@ class CaseViews(ExtensionViews):
             **self._deadline_context(request, complaint),
             **(extra_context or {}),
         }
-        return super().change_view(request, object_id, form_url, context)
+        if request.method not in ("GET", "HEAD") or (
+            IS_POPUP_VAR in request.GET or TO_FIELD_VAR in request.GET
+        ):
+            return super().change_view(request, object_id, form_url, context)
+        return self._case_page(request, complaint, form_url, context)
+
+    def _case_page(
+        self,
+        request: HttpRequest,
+        complaint: Complaint,
+        form_url: str,
+        context: dict[str, Any],
+    ) -> HttpResponse:
+        """The view-only change page without Django's form machinery.
+
+        The same context Django's changeform_view gives its template (title,
+        breadcrumbs, object tools, the submit row), but the fieldsets are
+        label/value pairs (`case_page.case_fieldsets`) and no ModelForm is
+        built: the page never saves, every move is an action form.
+        """
+        if not self.has_view_or_change_permission(request, complaint):
+            raise AccessDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("View %s") % self.opts.verbose_name,
+            "subtitle": str(complaint),
+            "adminform": NO_FORM,
+            "case_fieldsets": case_fieldsets(self, complaint),
+            "object_id": complaint.pk,
+            "original": complaint,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media,
+            "inline_admin_formsets": [],
+            "errors": None,
+            "preserved_filters": self.get_preserved_filters(request),
+            **context,
+        }
+        return self.render_change_form(
+            request, context, add=False, change=True, obj=complaint, form_url=form_url
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         """File a complaint on a caller's behalf (phone, hotline, counter, patrol)."""

@@ -5,16 +5,24 @@ The deadline badge is complaints.deadlines.display's.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 from complaints import selectors
 from complaints.deadlines.display import local_time
-from complaints.models import Channel, Complaint, Method, Satisfaction
+from complaints.models import (
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Method,
+    Satisfaction,
+)
 from squads.roles import DESK, ROLE_LABELS, role_of
 
 # Bulk actions touch at most this many cases at once (select-across on a
@@ -32,8 +40,18 @@ def is_desk(request: HttpRequest) -> bool:
     return role_of(user=request.user) in DESK
 
 
+@cache
+def _choice_labels(model: type[Model], name: str) -> dict[str, Any]:
+    """A choice field's labels by value, once per process (lazy: translated
+    when shown); `get_FOO_display` builds this mapping on every call."""
+    return dict(model._meta.get_field(name).flatchoices)
+
+
 def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
     """The case's events as staff read them: who did what, when, and why."""
+    actions = _choice_labels(ComplaintEvent, "action")
+    statuses = _choice_labels(ComplaintEvent, "to_status")
+    from_statuses = _choice_labels(ComplaintEvent, "from_status")
     rows = []
     for event in selectors.timeline_for_staff(complaint=complaint):
         actor = "—"
@@ -42,9 +60,9 @@ def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
                 actor = event.actor.member.full_name
             except ObjectDoesNotExist:
                 actor = event.actor.get_username()
-        to = event.get_to_status_display()
+        to = str(statuses.get(event.to_status, event.to_status))
         change = (
-            f"{event.get_from_status_display()} → {to}"
+            f"{from_statuses.get(event.from_status, event.from_status)} → {to}"
             if event.from_status and event.from_status != event.to_status
             else to
         )
@@ -52,12 +70,12 @@ def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
             {
                 "at": event.created_at,
                 "action": event.action,
-                "label": event.get_action_display(),
+                "label": actions.get(event.action, event.action),
                 "status": change,
                 "actor": actor,
                 "role": ROLE_LABELS.get(event.role, event.role),
                 "opinion": event.opinion,
-                "details": describe_payload(event.payload),
+                "details": describe_payload(event.payload) if event.payload else "",
                 "public": event.is_public,
             }
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.complaints.factories import submit, walk_to
+from citymgmt import phones
+from complaints.services import complaint_act, complaint_reveal_phone
+from tests.complaints.factories import photo, submit, walk_to
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -47,3 +49,57 @@ def test_case_page_queries_do_not_grow_with_the_events(
     with django_assert_num_queries(len(few)):
         response = c.get(change_url(disposed))
     assert disposed.reference in response.content.decode()
+
+
+def _worked_over(case, users, *, rounds: int):
+    """The case sent back and disposed again rounds times (two photos and two
+    events a round), with a phone reveal (one more event) in each."""
+    for _ in range(rounds):
+        case = complaint_act(
+            complaint=case, action="rework", by=users["dispatcher"], opinion="再处理。"
+        )
+        case = complaint_act(
+            complaint=case,
+            action="dispose",
+            by=users["squad_leader"],
+            method="service",
+            result="已再次处理。",
+            photos_before=[photo("gray")],
+            photos_after=[photo("green")],
+        )
+        complaint_reveal_phone(complaint=case, by=users["dispatcher"])
+    return case
+
+
+# As CLOSED_CASE_QUERIES, and the duplicate candidates an open case looks up.
+OPEN_CASE_DESK_QUERIES = 10
+# As the dispatcher's, and the leader's unit tree (2 levels).
+OPEN_CASE_LEADER_QUERIES = 12
+
+
+@pytest.mark.parametrize(
+    ("who", "queries"),
+    [
+        ("dispatcher", OPEN_CASE_DESK_QUERIES),
+        ("squad_leader", OPEN_CASE_LEADER_QUERIES),
+    ],
+)
+def test_case_page_queries_do_not_grow_with_events_or_photos(
+    client_for, tree, users, django_assert_num_queries, who, queries
+):
+    few = walk_to(submit(tree), "disposed", users)
+    many = _worked_over(walk_to(submit(tree), "disposed", users), users, rounds=4)
+    assert many.events.count() >= few.events.count() + 12
+    assert many.attachments.count() == few.attachments.count() + 8
+    c = client_for(users[who])
+    c.get(change_url(few))
+    with django_assert_num_queries(queries):
+        assert c.get(change_url(few)).status_code == 200
+    with django_assert_num_queries(queries):
+        response = c.get(change_url(many))
+    page = response.content.decode()
+    assert many.reference in page
+    assert page.count('class="cd-event ') == many.events.count()
+    assert page.count("/thumbnail/") == many.attachments.count()
+    assert phones.mask(many.phone) in page
+    assert many.phone not in page
