@@ -51,8 +51,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     dedupe_key = models.CharField(
-        _("deduplication key"), max_length=200, null=True, blank=True, unique=True
-    )
+        _("deduplication key"), max_length=200, null=True, blank=True
+    )  # unique by the constraint in Meta: no LIKE index beside it
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -73,6 +73,7 @@ class Notification(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notif_dedupe_unique"),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["pending", "sending", "sent", "failed", "cancelled"]

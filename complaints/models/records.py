@@ -19,11 +19,13 @@ from complaints.models.complaint import Complaint
 class ComplaintEvent(models.Model):
     """One step in a complaint's life: the audit trail and the citizen's timeline."""
 
+    # No index of its own: (complaint, created_at) below leads with it.
     complaint = models.ForeignKey(
         Complaint,
         verbose_name=_("complaint"),
         on_delete=models.CASCADE,
         related_name="events",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     from_status = models.CharField(

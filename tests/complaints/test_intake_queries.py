@@ -29,7 +29,7 @@ def test_filing_on_the_form_takes_a_fixed_number_of_queries(
     tree, citizen, django_assert_num_queries
 ):
     data = form_data(tree)
-    post(citizen, data)  # the year's calendar, the choices and the rules read
+    post(citizen, data)  # reads the calendar, the choices, the rules
 
     with django_assert_num_queries(FORM_POST_QUERIES):
         response = post(citizen, data)
@@ -41,7 +41,8 @@ def test_filing_on_the_form_takes_a_fixed_number_of_queries(
 def test_filing_on_the_api_takes_a_fixed_number_of_queries(
     tree, citizen, django_assert_num_queries
 ):
-    post_json(citizen, "/api/v1/complaints/", payload())  # the calendar, the choices, the rules
+    # The first filing reads the calendar, the choices and the rules.
+    post_json(citizen, "/api/v1/complaints/", payload())
 
     with django_assert_num_queries(API_CREATE_QUERIES):
         response = post_json(citizen, "/api/v1/complaints/", payload())
