@@ -7,6 +7,7 @@ whether the complaint can be filed and says why not.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -34,6 +35,69 @@ class DescriptionField(forms.CharField):
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
         return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class IntakeMenu:
+    """What the form offers, drawn from the reference data once per version."""
+
+    categories: dict[str, Category]  # by pk, inactive ones too
+    category_groups: list[tuple[Any, list[Category]]]
+    notices: list[Category]
+    category_choices: list[tuple[str, str]]
+    streets: dict[str, Area]
+    communities: dict[str, Area]
+    street_list: list[Area]
+    community_groups: list[tuple[str, str, list[Area]]]
+    street_choices: list[tuple[str, str]]
+    community_choices: list[tuple[str, str]]
+
+
+def _menu_of(choices: selectors.IntakeChoices) -> IntakeMenu:
+    labels = dict(Category.MajorClass.choices)
+    groups: dict[str, list[Category]] = {}
+    for category in choices.categories:
+        if category.is_active:
+            groups.setdefault(category.major_class, []).append(category)
+    category_groups = [
+        (labels.get(major, major), items) for major, items in groups.items()
+    ]
+    by_street: dict[int, list[Area]] = {}
+    for community in choices.communities:
+        by_street.setdefault(community.parent_id, []).append(community)
+    return IntakeMenu(
+        categories={str(c.pk): c for c in choices.categories},
+        category_groups=category_groups,
+        notices=[c for _label, items in category_groups for c in items if c.notice],
+        category_choices=[(str(c.pk), c.name) for c in choices.categories],
+        streets={str(a.pk): a for a in choices.streets},
+        communities={str(a.pk): a for a in choices.communities},
+        street_list=choices.streets,
+        community_groups=[
+            (street.name, str(street.pk), by_street[street.pk])
+            for street in choices.streets
+            if street.pk in by_street
+        ],
+        street_choices=[("", "")] + [(str(a.pk), a.name) for a in choices.streets],
+        community_choices=[("", "")]
+        + [(str(a.pk), a.name) for a in choices.communities],
+    )
+
+
+_last_menu: tuple[selectors.IntakeChoices, IntakeMenu] | None = None
+
+
+def intake_menu(choices: selectors.IntakeChoices) -> IntakeMenu:
+    """The form's menu for this copy of the reference data, drawn once per copy
+    (a new copy after an admin's edit draws a new menu); never changed by a
+    form, which replaces rather than edits what it narrows."""
+    global _last_menu
+    last = _last_menu
+    if last is not None and last[0] is choices:
+        return last[1]
+    menu = _menu_of(choices)
+    _last_menu = (choices, menu)
+    return menu
 
 
 class ComplaintForm(forms.Form):
@@ -153,48 +217,21 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._offer_categories(selectors.categories_for_intake())
-        self._offer_areas(*selectors.intake_areas())
-        self._offer_card_unit_first()
-
-    def _offer_categories(self, categories: list[Category]) -> None:
+        menu = intake_menu(selectors.intake_choices())
         # Every category is read, so that one taken off the list since the
         # page was loaded reaches the service, which says why it is refused;
         # only the active ones are offered.
-        self._categories = {str(c.pk): c for c in categories}
-        labels = dict(Category.MajorClass.choices)
-        groups: dict[str, list[Category]] = {}
-        for category in categories:
-            if category.is_active:
-                groups.setdefault(category.major_class, []).append(category)
-        self.category_groups = [
-            (labels.get(major, major), items) for major, items in groups.items()
-        ]
-        self.fields["category"].choices = [
-            (str(c.pk), c.name) for c in self._categories.values()
-        ]
-        self.notices = [
-            c for _label, items in self.category_groups for c in items if c.notice
-        ]
-
-    def _offer_areas(self, streets: list[Area], communities: list[Area]) -> None:
-        self._streets = {str(a.pk): a for a in streets}
-        self._communities = {str(a.pk): a for a in communities}
-        self.street_list = streets
-        by_street: dict[int, list[Area]] = {}
-        for community in communities:
-            by_street.setdefault(community.parent_id, []).append(community)
-        self.community_groups = [
-            (street.name, str(street.pk), by_street[street.pk])
-            for street in streets
-            if street.pk in by_street
-        ]
-        self.fields["street"].choices = [("", "")] + [
-            (str(a.pk), a.name) for a in streets
-        ]
-        self.fields["community"].choices = [("", "")] + [
-            (str(a.pk), a.name) for a in communities
-        ]
+        self._categories = menu.categories
+        self.category_groups = menu.category_groups
+        self.notices = menu.notices
+        self._streets = menu.streets
+        self._communities = menu.communities
+        self.street_list = menu.street_list
+        self.community_groups = menu.community_groups
+        self.fields["category"].choices = menu.category_choices
+        self.fields["street"].choices = menu.street_choices
+        self.fields["community"].choices = menu.community_choices
+        self._offer_card_unit_first()
 
     def _offer_card_unit_first(self) -> None:
         """Put the card's unit's communities first, in a group of their own."""
