@@ -203,17 +203,29 @@ def fail(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
 
 
 class _CountedThrottle(throttling.SimpleRateThrottle):
-    """DRF's throttle keyed on `client_ip`, counting where `hit` counts."""
+    """DRF's throttle keyed on `client_ip`, counting where `hit` counts.
+
+    DRF's own keeps a list of every request's time in the window and writes
+    it back on each request (a read and a write that grow with the rate);
+    here a request is one `hit`: one atomic count per fixed window, as the
+    pages count.
+    """
 
     def get_ident(self, request: Any) -> str:
         return client_ip(request)
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        def attempt(store: BaseCache) -> bool:
-            self.cache = store
-            return super(_CountedThrottle, self).allow_request(request, view)
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        verdict = hit(f"api-{self.scope}", key, (self.num_requests, self.duration))
+        self.retry_after = verdict.retry_after
+        return verdict.allowed
 
-        return _counted(attempt)
+    def wait(self) -> float | None:
+        return getattr(self, "retry_after", None)
 
 
 class AnonRateThrottle(_CountedThrottle, throttling.AnonRateThrottle):

@@ -346,3 +346,23 @@ def test_a_reference_of_any_bytes_is_counted_under_a_bounded_key(
         ]
     assert answers[-1] == 429
     assert set(answers[:-1]) <= {400, 404}
+
+
+def test_the_staff_api_limit_counts_per_user_and_says_when_to_return(
+    tree, client_for, dispatcher, squad_leader, monkeypatch
+):
+    from citymgmt.ratelimit import UserRateThrottle
+
+    # Three a minute instead of the configured 600, so the test stays short.
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    staff = client_for(dispatcher)
+    for _ in range(3):
+        assert staff.get("/api/v1/complaints/").status_code == 200
+
+    refused = staff.get("/api/v1/complaints/", **EN)
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    assert "Try again in" in refused.json()["detail"]
+    # Another member of staff has a budget of their own.
+    assert client_for(squad_leader).get("/api/v1/complaints/").status_code == 200
