@@ -77,3 +77,52 @@ def test_the_page_shows_each_row_with_its_link_checkbox_and_badges(
     assert "139****5678" in row
     assert "13912345678" not in html
     assert len(rows) == Complaint.objects.filter(status="submitted").count()
+
+
+def filters_of(response) -> str:
+    """The filter panel of a changelist page."""
+    html = response.content.decode()
+    return html.split('id="changelist-filter"')[1].split("</nav>")[0]
+
+
+def test_a_leaders_filters_offer_only_the_units_and_communities_in_scope(
+    client_for, tree, users
+):
+    submit(tree)
+    leader = filters_of(client_for(users["squad_leader"]).get(LIST))
+    desk = filters_of(client_for(users["dispatcher"]).get(LIST))
+
+    for name in (tree.unit_a.name, tree.community_a.name, tree.community_a1.name):
+        assert name in leader
+        assert name in desk
+    for name in (tree.unit_b.name, tree.community_b.name):
+        assert name not in leader
+        assert name in desk
+
+
+def test_filters_show_a_renamed_category_unit_or_community_at_once(
+    client_for, tree, users
+):
+    from complaints.services import category_save
+    from squads.services import area_save, squad_save
+
+    c = client_for(users["dispatcher"])
+    submit(tree)
+    before = filters_of(c.get(LIST))
+    category = Category.objects.get(code="09006")
+    assert category.name_zh in before
+
+    category.name_zh = "校园周边摊点"
+    category_save(category=category)
+    tree.unit_b.name = "城区第二中队"
+    squad_save(squad=tree.unit_b, by=users["supervisor"])
+    tree.community_b.name = "圣水新社区"
+    area_save(area=tree.community_b)
+
+    after = filters_of(c.get(LIST))
+    assert "09006 校园周边摊点" in after
+    assert "城区第二中队" in after
+    assert "圣水新社区" in after
+    with translation.override("en"):
+        english = filters_of(c.get(LIST, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"09006 {category.name_en}" in english
