@@ -15,7 +15,9 @@ Django's cell-by-cell drawing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -25,7 +27,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from citymgmt.phones import mask
 from complaints.admin.display import status_badge
@@ -74,27 +76,47 @@ def result_rows(cl: ChangeList) -> list[SafeString]:
     return list(_Rows(cl, results[0]).draw(results))
 
 
+@dataclass(frozen=True)
+class _Labels:
+    """The words and badges of a language: from the code and its catalogs."""
+
+    select: str  # the aria-label Django's checkbox column writes, less the case
+    no_unit: str
+    urgent: str
+    channels: dict[str, str]
+    statuses: dict[str, str]
+    urgent_statuses: dict[str, str]
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(language: str | None) -> _Labels:
+    # Kept per process and language: they change only when code is deployed.
+    urgent = escape(str(Category.Priority.URGENT.label))
+    statuses = {
+        value: str(status_badge(Complaint(status=value))) for value in Status.values
+    }
+    return _Labels(
+        select=gettext("Select this object for an action - {}"),
+        no_unit=escape(gettext("no unit yet")),
+        urgent=urgent,
+        channels={value: escape(str(label)) for value, label in Channel.choices},
+        statuses=statuses,
+        urgent_statuses={
+            value: f'{badge} <span class="cd-badge cd-urgent">{urgent}</span>'
+            for value, badge in statuses.items()
+        },
+    )
+
+
 class _Rows:
     """What every row of one request shares: labels, badges, the link's pattern."""
 
     def __init__(self, cl: ChangeList, first: Complaint) -> None:
         self.checkbox = cl.list_display[0] == "action_checkbox"
-        # The aria-label Django's checkbox column writes, less the case.
-        self.select_label = gettext("Select this object for an action - {}")
+        self.labels = _labels(get_language())
         self.empty = escape(str(cl.model_admin.get_empty_value_display()))
         self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
-        self.no_unit = escape(gettext("no unit yet"))
-        self.channels = {value: escape(str(label)) for value, label in Channel.choices}
-        self.statuses: dict[str, str] = {}
-        self.urgent_statuses: dict[str, str] = {}
-        self.urgent = escape(str(Category.Priority.URGENT.label))
-        for value in Status.values:
-            badge = str(status_badge(Complaint(status=value)))
-            self.statuses[value] = badge
-            self.urgent_statuses[value] = (
-                f'{badge} <span class="cd-badge cd-urgent">{self.urgent}</span>'
-            )
         self.categories: dict[int, str] = {}
         # The change link is the same for every row but the id: draw the first
         # row's the way Django does and keep what surrounds its id.
@@ -119,7 +141,7 @@ class _Rows:
         cells = []
         if self.checkbox:
             # As Django's: the translation as it is, the case escaped.
-            label = self.select_label.format(reference)
+            label = self.labels.select.format(reference)
             cells.append(
                 '<td class="action-checkbox"><input type="checkbox" '
                 f'name="{ACTION_CHECKBOX_NAME}" value="{case.pk}" '
@@ -127,9 +149,9 @@ class _Rows:
             )
         submitted = case.submitted_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
         badges = (
-            self.urgent_statuses
+            self.labels.urgent_statuses
             if case.priority == Category.Priority.URGENT
-            else self.statuses
+            else self.labels.statuses
         )
         status = badges.get(case.status) or self._status(case)
         cells += [
@@ -149,7 +171,9 @@ class _Rows:
         # A status the choices do not know (never stored: a CHECK refuses it).
         badge = str(status_badge(case))
         if case.priority == Category.Priority.URGENT:
-            return f'{badge} <span class="cd-badge cd-urgent">{self.urgent}</span>'
+            return (
+                f'{badge} <span class="cd-badge cd-urgent">{self.labels.urgent}</span>'
+            )
         return badge
 
     def _deadline(self, case: Complaint) -> str:
@@ -167,11 +191,11 @@ class _Rows:
 
     def _place(self, case: Complaint) -> str:
         community = escape(case.community.name) if case.community else "—"
-        unit = escape(case.squad.name) if case.squad else self.no_unit
+        unit = escape(case.squad.name) if case.squad else self.labels.no_unit
         return f'{community}<br><span class="cd-muted">{unit}</span>'
 
     def _channel(self, case: Complaint) -> str:
-        return self.channels.get(case.channel, self.empty)
+        return self.labels.channels.get(case.channel, self.empty)
 
     def _phone(self, case: Complaint) -> str:
         # Masked even for those who may reveal it: a reveal is one logged act.
