@@ -1,4 +1,4 @@
-"""The triage list draws its rows itself: the same cells Django's admin draws."""
+"""The triage list draws its rows and filters itself, as Django's admin would."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.templatetags.admin_list import (
+    admin_list_filter,
+    items_for_result,
+)
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
 from complaints.admin.rows import result_rows
 from complaints.models import Category, Channel, Complaint
+from complaints.templatetags.complaint_list import complaint_list_filter
 from tests.complaints.factories import submit, walk_to
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
@@ -58,6 +62,30 @@ def test_rows_are_the_cells_django_would_draw(cases, users, who, language, query
         django = ["".join(items_for_result(cl, case, None)) for case in cl.result_list]
     assert drawn == django
     assert drawn, "the list shows cases"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ["dispatcher", "squad_leader"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"status__exact": "dispatched", "squad__id__exact": "0", "deadline": "overdue"},
+    ],
+    ids=["none", "chosen"],
+)
+def test_filters_are_the_markup_django_would_draw(
+    cases, tree, users, who, language, query
+):
+    query = {k: str(tree.unit_a.pk) if v == "0" else v for k, v in query.items()}
+    with translation.override(language):
+        cl = changelist(users[who], query)
+        drawn = [str(complaint_list_filter(cl, spec)) for spec in cl.filter_specs]
+        django = [str(admin_list_filter(cl, spec)) for spec in cl.filter_specs]
+    assert drawn == django
+    assert len(drawn) == 8
+    if query:
+        assert sum(html.count('class="selected"') for html in drawn) == 8
 
 
 def test_the_page_shows_each_row_with_its_link_checkbox_and_badges(
