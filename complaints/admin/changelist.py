@@ -61,8 +61,13 @@ def _load_filter_choices() -> FilterChoices:
     )
 
 
-def filter_choices() -> FilterChoices:
-    return refdata.cached("complaints.admin.filter_choices", _load_filter_choices)
+def filter_choices(request: HttpRequest) -> FilterChoices:
+    """The filters' tables, asked of the shared cache's version once per request."""
+    if not hasattr(request, "_complaints_filter_choices"):
+        request._complaints_filter_choices = refdata.cached(
+            "complaints.admin.filter_choices", _load_filter_choices
+        )
+    return request._complaints_filter_choices
 
 
 class UnitFilter(admin.RelatedFieldListFilter):
@@ -72,7 +77,7 @@ class UnitFilter(admin.RelatedFieldListFilter):
         scope = scope_of(request)
         return [
             (pk, name)
-            for pk, name in filter_choices().units
+            for pk, name in filter_choices(request).units
             if scope is None or pk in scope
         ]
 
@@ -82,7 +87,7 @@ class CommunityFilter(admin.RelatedFieldListFilter):
         scope = scope_of(request)
         return [
             (pk, name)
-            for pk, name, unit in filter_choices().communities
+            for pk, name, unit in filter_choices(request).communities
             if scope is None or unit in scope
         ]
 
@@ -90,7 +95,7 @@ class CommunityFilter(admin.RelatedFieldListFilter):
 class CategoryFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         # str() reads the name in the request's language.
-        return [(c.pk, str(c)) for c in filter_choices().categories]
+        return [(c.pk, str(c)) for c in filter_choices(request).categories]
 
 
 # --- A changelist that stays fast on a million rows ---------------------------
