@@ -14,7 +14,8 @@ per request and the number of SQL queries of one request:
 
   - the home page and the public form GET, anonymous;
   - the staff case detail (the admin change page of the case with the most
-    events) and the admin changelist, as the dispatcher.
+    events) and the admin changelist, as the dispatcher;
+  - the admin changelist as the demo unit leader (its unit's cases, by due time).
 
 With --profile LABEL it runs that page under cProfile and prints the --top
 functions by cumulative time.
@@ -74,6 +75,7 @@ def pages() -> list[tuple[str, str | None, str]]:
             f"/admin/complaints/complaint/{busiest}/change/",
         ),
         ("changelist", "dispatcher", "/admin/complaints/complaint/"),
+        ("changelist (leader)", "leader", "/admin/complaints/complaint/"),
     ]
 
 

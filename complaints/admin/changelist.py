@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt import refdata
 from complaints.models import Category
 from squads.models import Area, Squad
 from squads.roles import squad_ids_in_scope
@@ -29,29 +31,71 @@ def scope_of(request: HttpRequest) -> set[int] | None:
     return request._complaints_scope
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """The list filters' small tables, kept per process (`citymgmt.refdata`).
+
+    Units and areas are saved through the squads services and categories
+    through `category_save`, each of which calls `refdata.changed()`.
+    Shared by every request: never changed by the reader.
+    """
+
+    units: list[tuple[int, str]]  # (id, name), in the tree's order
+    communities: list[tuple[int, str, int | None]]  # (id, name, covering unit)
+    categories: list[Category]
+
+
+def _load_filter_choices() -> FilterChoices:
+    return FilterChoices(
+        units=list(
+            Squad.objects.order_by("position", "code").values_list("pk", "name")
+        ),
+        communities=list(
+            Area.objects.filter(level=Area.Level.COMMUNITY)
+            .order_by("code")
+            .values_list("pk", "name", "covering_squad_id")
+        ),
+        categories=list(
+            Category.objects.order_by("code").only("pk", "code", "name_zh", "name_en")
+        ),
+    )
+
+
+def filter_choices(request: HttpRequest) -> FilterChoices:
+    """The filters' tables, asked of the shared cache's version once per request."""
+    if not hasattr(request, "_complaints_filter_choices"):
+        request._complaints_filter_choices = refdata.cached(
+            "complaints.admin.filter_choices", _load_filter_choices
+        )
+    return request._complaints_filter_choices
+
+
 class UnitFilter(admin.RelatedFieldListFilter):
     """The units in the user's scope (a small table), never a scan of complaints."""
 
     def field_choices(self, field, request, model_admin):
-        qs = Squad.objects.order_by("position", "code")
         scope = scope_of(request)
-        if scope is not None:
-            qs = qs.filter(id__in=scope)
-        return list(qs.values_list("pk", "name"))
+        return [
+            (pk, name)
+            for pk, name in filter_choices(request).units
+            if scope is None or pk in scope
+        ]
 
 
 class CommunityFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
-        qs = Area.objects.filter(level=Area.Level.COMMUNITY).order_by("code")
         scope = scope_of(request)
-        if scope is not None:
-            qs = qs.filter(covering_squad_id__in=scope)
-        return list(qs.values_list("pk", "name"))
+        return [
+            (pk, name)
+            for pk, name, unit in filter_choices(request).communities
+            if scope is None or unit in scope
+        ]
 
 
 class CategoryFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
-        return [(c.pk, str(c)) for c in Category.objects.order_by("code")]
+        # str() reads the name in the request's language.
+        return [(c.pk, str(c)) for c in filter_choices(request).categories]
 
 
 # --- A changelist that stays fast on a million rows ---------------------------
