@@ -280,11 +280,6 @@ def relocation_move_in(
         refused = _stall_refusal(held, held_by=locked)
         if refused:
             raise InvalidInput(refused, field="stall")
-        if locked.accepted_at and moved_on < timezone.localdate(locked.accepted_at):
-            raise InvalidInput(
-                _("The move-in date cannot be before the vendor accepted."),
-                field="moved_on",
-            )
         _set_stall(held, StallStatus.OCCUPIED)
         fields: dict[str, object] = {
             "stall": held,
