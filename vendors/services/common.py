@@ -88,9 +88,19 @@ def event_record(
     )
 
 
-def constraint_name(error: IntegrityError) -> str:
-    """The name of the constraint a database refusal names, if it says one."""
-    cause = error.__cause__
-    diag = getattr(cause, "diag", None)
+# What SQLite says instead of a constraint's name: the columns it covers.
+SQLITE_COLUMNS = {
+    "relocation_one_holder_per_stall": "vendors_relocation.stall_id",
+    "relocation_one_open_per_vendor": "vendors_relocation.vendor_id",
+    "stall_number_unique_per_market": "vendors_stall.market_id, vendors_stall.number",
+}
+
+
+def violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether a database refusal is this constraint's (PostgreSQL names it)."""
+    diag = getattr(error.__cause__, "diag", None)
     name = getattr(diag, "constraint_name", None)
-    return name or str(error)
+    if name:
+        return name == constraint
+    text = str(error)
+    return constraint in text or SQLITE_COLUMNS.get(constraint, "\0") in text

@@ -12,7 +12,7 @@ from citymgmt.errors import InvalidInput, NotAllowed, full_clean_or_refuse
 from squads.models import Area, Squad
 from squads.roles import LEADERS, Role
 from vendors.models import Market, Stall, StallStatus
-from vendors.services.common import User, constraint_name, require_role, require_scope
+from vendors.services.common import User, require_role, require_scope, violates
 
 KEEPERS = LEADERS | {Role.SUPERVISOR}
 # What stall_save may set; reserved and occupied belong to the ledger.
@@ -120,7 +120,7 @@ def stall_save(
         with transaction.atomic():
             stall.save()
     except IntegrityError as exc:
-        if "stall_number_unique_per_market" in constraint_name(exc):
+        if violates(exc, "stall_number_unique_per_market"):
             raise InvalidInput(_stall_taken(number, market), field="number") from None
         raise
     return stall

@@ -32,10 +32,10 @@ from vendors.services.common import (
     User,
     acting_member,
     attach_photo,
-    constraint_name,
     event_record,
     require_role,
     require_scope,
+    violates,
 )
 from vendors.services.step import Change, step
 from vendors.workflow import ACTIONS
@@ -170,7 +170,7 @@ def relocation_offer(
         with transaction.atomic():
             relocation.save()
     except IntegrityError as exc:
-        if "relocation_one_open_per_vendor" in constraint_name(exc):
+        if violates(exc, "relocation_one_open_per_vendor"):
             raise Conflict(
                 _("%(vendor)s has just been offered a place by someone else.")
                 % {"vendor": vendor.name},
@@ -237,7 +237,7 @@ def _step_holding(action: str, **kwargs) -> Relocation:
         with transaction.atomic():
             return step(action, **kwargs)
     except IntegrityError as exc:
-        if "relocation_one_holder_per_stall" in constraint_name(exc):
+        if violates(exc, "relocation_one_holder_per_stall"):
             raise Conflict(
                 _(
                     "This stall has just been given to another vendor; "
