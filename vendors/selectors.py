@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +92,7 @@ def hotspots_visible_to(*, user: User) -> QuerySet[Hotspot]:
 def relocations_visible_to(*, user: User) -> QuerySet[Relocation]:
     return _scoped(
         Relocation.objects.select_related(
-            "vendor", "market", "stall", "officer", "squad"
+            "vendor", "market", "stall__market", "officer", "squad"
         ),
         user=user,
     )
@@ -131,7 +131,12 @@ def followup_due_cutoff(*, within: int, today: date | None = None) -> date:
 
 def with_last_visit(qs: QuerySet[Relocation]) -> QuerySet[Relocation]:
     """Relocations with the date of their last follow-up, else the move date."""
-    return qs.annotate(last_visit_on=Coalesce(Max("followups__visited_on"), "moved_on"))
+    last = (
+        FollowUp.objects.filter(relocation=OuterRef("pk"))
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    return qs.annotate(last_visit_on=Coalesce(Subquery(last), "moved_on"))
 
 
 def followups_due(

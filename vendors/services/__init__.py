@@ -14,6 +14,8 @@ from vendors.services.hotspots import (
     hotspot_clear,
     hotspot_link_complaints,
     hotspot_open,
+    hotspot_save,
+    hotspot_window_delete,
     hotspot_window_save,
 )
 from vendors.services.people import vendor_save
@@ -47,6 +49,8 @@ __all__ = [
     "hotspot_clear",
     "hotspot_link_complaints",
     "hotspot_open",
+    "hotspot_save",
+    "hotspot_window_delete",
     "hotspot_window_save",
     "market_save",
     "relocation_accept",

@@ -127,6 +127,57 @@ def hotspot_open(
 
 
 @transaction.atomic
+def hotspot_save(
+    *,
+    by: User,
+    hotspot: Hotspot,
+    name: str,
+    community: Area,
+    place: str,
+    category: Category,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Hotspot:
+    """Change what a hotspot is called, where it is and what it is about."""
+    require_role(by, KEEPERS, what=_("change hotspots"))
+    require_scope(by, hotspot.squad_id, message=_("No such hotspot in your unit."))
+    require_scope(
+        by,
+        community.covering_squad_id,
+        message=_("That community is not covered by your unit."),
+    )
+    hotspot.name = (name or "").strip()
+    hotspot.community = community
+    hotspot.place = (place or "").strip()
+    hotspot.category = category
+    hotspot.latitude = latitude
+    hotspot.longitude = longitude
+    full_clean_or_refuse(hotspot)
+    hotspot.save(
+        update_fields=[
+            "name",
+            "community",
+            "place",
+            "category",
+            "latitude",
+            "longitude",
+            "updated_at",
+        ]
+    )
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_window_delete(*, window: HotspotWindow, by: User) -> None:
+    """Remove a time window from a hotspot."""
+    require_role(by, KEEPERS, what=_("change hotspots"))
+    require_scope(
+        by, window.hotspot.squad_id, message=_("No such hotspot in your unit.")
+    )
+    window.delete()
+
+
+@transaction.atomic
 def hotspot_window_save(
     *,
     hotspot: Hotspot,
@@ -290,5 +341,7 @@ __all__ = [
     "hotspot_clear",
     "hotspot_link_complaints",
     "hotspot_open",
+    "hotspot_save",
+    "hotspot_window_delete",
     "hotspot_window_save",
 ]
