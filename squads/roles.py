@@ -224,6 +224,47 @@ ROLE_PERMISSIONS["supervisor"] += _OUTBOX
 ROLE_PERMISSIONS["dispatcher"] += ["squads.change_squad"]
 
 
+# Vendors and markets (vendors): every member of staff reads the ledger in
+# their scope; officers register vendors, offer stalls and record visits and
+# check-ins; leaders also keep markets, stalls, hotspots and duty posts.
+# Status moves go through the services, which check the role again.
+_VENDOR_MODELS = (
+    "market",
+    "stall",
+    "hotspot",
+    "hotspotwindow",
+    "vendor",
+    "relocation",
+    "relocationevent",
+    "followup",
+    "dutypost",
+    "checkin",
+)
+_VENDORS_READ = [f"vendors.view_{model}" for model in _VENDOR_MODELS]
+_VENDORS_OFFICER = [
+    "vendors.add_vendor",
+    "vendors.change_vendor",
+    "vendors.add_relocation",
+    "vendors.change_relocation",
+    "vendors.add_followup",
+    "vendors.add_checkin",
+]
+_VENDORS_LEADER = (
+    _VENDORS_OFFICER
+    + [
+        f"vendors.{action}_{model}"
+        for model in ("market", "stall", "hotspot", "hotspotwindow", "dutypost")
+        for action in ("add", "change")
+    ]
+    + ["vendors.delete_hotspotwindow"]
+)
+ROLE_PERMISSIONS["dispatcher"] += _VENDORS_READ
+ROLE_PERMISSIONS["officer"] += _VENDORS_READ + _VENDORS_OFFICER
+ROLE_PERMISSIONS["squad_leader"] += _VENDORS_READ + _VENDORS_LEADER
+ROLE_PERMISSIONS["instructor"] += _VENDORS_READ + _VENDORS_LEADER
+ROLE_PERMISSIONS["supervisor"] += _VENDORS_READ + _VENDORS_LEADER
+
+
 def sync_role_groups(apps) -> None:
     """Create one group per role and give it exactly the permissions listed above."""
     from django.apps import apps as global_apps

@@ -270,6 +270,13 @@ COMPLAINT_TRACK_RATE = read_rate("COMPLAINT_TRACK_RATE", "10/60")
 # Wrong last-4 digits per reference, whatever the address, before it locks.
 COMPLAINT_TRACK_FAILURES = read_rate("COMPLAINT_TRACK_FAILURES", "5/3600")
 
+# Vendors and markets: present follow-ups (over at least 30 days) before a
+# relocation may be marked stable; days after which a moved vendor is due a
+# visit; consecutive check-ins with no vendors before a hotspot may be cleared.
+VENDOR_STABLE_FOLLOWUPS = read_int("VENDOR_STABLE_FOLLOWUPS", 3, minimum=1)
+VENDOR_FOLLOWUP_DAYS = read_int("VENDOR_FOLLOWUP_DAYS", 14, minimum=1)
+HOTSPOT_CLEAN_CHECKINS = read_int("HOTSPOT_CLEAN_CHECKINS", 3, minimum=1)
+
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.
 WORKDAY_PERIODS = read_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")

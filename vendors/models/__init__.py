@@ -1,0 +1,43 @@
+"""Markets, stalls, hotspots, vendors, relocations and duty posts.
+
+- `choices`: kinds, statuses and the actions a relocation's events record.
+- `places`: markets, stalls, hotspots and their time windows.
+- `people`: vendors (identity only with consent, always masked).
+- `relocations`: the ledger, its events and the follow-up visits.
+- `duty`: duty posts at hotspots and check-ins.
+"""
+
+from vendors.models.choices import (
+    HOLDS_STALL,
+    OPEN_RELOCATION,
+    HotspotStatus,
+    MarketKind,
+    RelocationAction,
+    RelocationStatus,
+    StallStatus,
+)
+from vendors.models.duty import CheckIn, DutyPost
+from vendors.models.people import Vendor, mask_identity
+from vendors.models.places import Hotspot, HotspotWindow, Market, Stall
+from vendors.models.relocations import FollowUp, Relocation, RelocationEvent
+
+__all__ = [
+    "HOLDS_STALL",
+    "OPEN_RELOCATION",
+    "CheckIn",
+    "DutyPost",
+    "FollowUp",
+    "Hotspot",
+    "HotspotStatus",
+    "HotspotWindow",
+    "Market",
+    "MarketKind",
+    "Relocation",
+    "RelocationAction",
+    "RelocationEvent",
+    "RelocationStatus",
+    "Stall",
+    "StallStatus",
+    "Vendor",
+    "mask_identity",
+]
