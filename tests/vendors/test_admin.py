@@ -72,16 +72,17 @@ def _count(client, url) -> int:
 
 
 # Session, user, permissions (2), member, the unit tree below the leader's
-# unit (2), the filters' choices, the page's count and rows, the bell; the
+# unit (2), the filters' choices other than the units (those come from the
+# per-process reference data), the page's count and rows, the bell; the
 # date drill-down of duty posts adds its own.
 LIST_QUERIES = {
     "checkin": 10,
-    "dutypost": 13,
-    "hotspot": 11,
-    "market": 11,
-    "relocation": 12,
+    "dutypost": 12,
+    "hotspot": 10,
+    "market": 10,
+    "relocation": 11,
     "stall": 10,
-    "vendor": 11,
+    "vendor": 10,
 }
 
 
