@@ -11,8 +11,9 @@ from tests.complaints.factories import photo, submit, walk_to
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 # Session, user, member (the role), the case with its joins, its photos, the
-# user's permissions (2), its events with their actors, the bell.
-CLOSED_CASE_QUERIES = 9
+# user's permissions (one query: citymgmt.permissions), its events with their
+# actors, the bell.
+CLOSED_CASE_QUERIES = 8
 
 
 def change_url(complaint) -> str:
@@ -44,7 +45,7 @@ def test_case_page_queries_do_not_grow_with_the_events(
     c.get(change_url(dispatched))
     # The leader's unit tree (2 levels), and the duplicate candidates an
     # open case looks up.
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(11) as few:
         assert c.get(change_url(dispatched)).status_code == 200
     with django_assert_num_queries(len(few)):
         response = c.get(change_url(disposed))
@@ -72,9 +73,9 @@ def _worked_over(case, users, *, rounds: int):
 
 
 # As CLOSED_CASE_QUERIES, and the duplicate candidates an open case looks up.
-OPEN_CASE_DESK_QUERIES = 10
+OPEN_CASE_DESK_QUERIES = 9
 # As the dispatcher's, and the leader's unit tree (2 levels).
-OPEN_CASE_LEADER_QUERIES = 12
+OPEN_CASE_LEADER_QUERIES = 11
 
 
 @pytest.mark.parametrize(
