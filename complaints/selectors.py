@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -332,9 +333,41 @@ def attachment_visible_to(*, user: User, attachment_id: int) -> Attachment | Non
     )
 
 
-def timeline_for_staff(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    """Every event of a case with its actor, oldest first."""
-    return complaint.events.select_related("actor__member").order_by("created_at", "id")
+class StaffEvent(NamedTuple):
+    """What the staff timeline shows of an event."""
+
+    created_at: datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor_id: int | None
+    actor_name: str | None  # the actor's member full name; None: no member
+    actor_username: str | None
+    role: str
+    opinion: str
+    payload: dict[str, Any]
+    is_public: bool
+
+
+def timeline_for_staff(*, complaint: Complaint) -> list[StaffEvent]:
+    """Every event of a case with its actor's names, oldest first."""
+    username = f"actor__{get_user_model().USERNAME_FIELD}"
+    return [
+        StaffEvent(*row)
+        for row in complaint.events.order_by("created_at", "id").values_list(
+            "created_at",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_id",
+            "actor__member__full_name",
+            username,
+            "role",
+            "opinion",
+            "payload",
+            "is_public",
+        )
+    ]
 
 
 def _with_detail(queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:

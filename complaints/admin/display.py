@@ -8,7 +8,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
@@ -61,11 +60,12 @@ def timeline_html(complaint: Complaint) -> SafeString:
     rows = []
     for event in selectors.timeline_for_staff(complaint=complaint):
         actor = "—"
-        if event.actor is not None:
-            try:
-                actor = event.actor.member.full_name
-            except ObjectDoesNotExist:
-                actor = event.actor.get_username()
+        if event.actor_id is not None:
+            actor = (
+                event.actor_name
+                if event.actor_name is not None
+                else event.actor_username
+            )
         to = str(statuses.get(event.to_status, event.to_status))
         change = (
             f"{from_statuses.get(event.from_status, event.from_status)} → {to}"
