@@ -25,7 +25,7 @@ from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from complaints import selectors, services
-from complaints.admin.case_page import case_fieldsets_html
+from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
 from complaints.admin.display import (
     status_badge,
     timeline_html,
@@ -227,8 +227,10 @@ class CaseViews(ExtensionViews):
         """
         if not self.has_view_or_change_permission(request, complaint):
             raise AccessDenied
+        site = self.admin_site.each_context(request)
         context = {
-            **self.admin_site.each_context(request),
+            **site,
+            "nav_sidebar": nav_sidebar_html(request, site["available_apps"]),
             "title": gettext("View %s") % self.opts.verbose_name,
             "subtitle": str(complaint),
             "adminform": NO_FORM,

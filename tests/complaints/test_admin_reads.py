@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from citymgmt import phones
@@ -104,3 +106,22 @@ def test_case_page_queries_do_not_grow_with_events_or_photos(
     assert page.count("/thumbnail/") == many.attachments.count()
     assert phones.mask(many.phone) in page
     assert many.phone not in page
+
+
+def test_the_case_pages_sidebar_lists_what_the_user_may_open(client_for, tree, users):
+    case = walk_to(submit(tree), "dispatched", users)
+    dispatcher = client_for(users["dispatcher"]).get(change_url(case)).content.decode()
+    leader = client_for(users["squad_leader"]).get(change_url(case)).content.decode()
+    index = client_for(users["dispatcher"]).get("/admin/").content.decode()
+    for page in (dispatcher, leader):
+        assert 'id="nav-sidebar"' in page
+        assert '<a href="/admin/complaints/complaint/" aria-current="page">' in page
+        assert '<tr class="model-complaint current-model">' in page
+    # The desk may file on a caller's behalf; a unit leader may not.
+    assert 'href="/admin/complaints/complaint/add/" class="addlink"' in dispatcher
+    assert 'href="/admin/complaints/complaint/add/" class="addlink"' not in leader
+    # Every model the desk sees on the index is in the case page's sidebar.
+    rows = re.findall(r'<th scope="row" id="([\w-]+)">', index)
+    assert "complaints-complaint" in rows
+    for row in rows:
+        assert f'id="{row}"' in dispatcher
