@@ -23,8 +23,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.defaultfilters import linebreaksbr
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 
@@ -104,14 +104,25 @@ def fieldset_specs(model_admin: Any) -> tuple[FieldsetSpec, ...]:
     return tuple(specs)
 
 
-def _contents(model_admin: Any, spec: FieldSpec, complaint: Complaint) -> SafeString:
+def _linebreaksbr(value: Any) -> SafeString:
+    """`linebreaksbr` as a template applies it (escaped unless safe, a <br> for
+    each line break), without its checks for lazy arguments on the usual value,
+    a line with no break."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        return linebreaksbr(text)
+    return text if isinstance(text, SafeData) else escape(text)  # type: ignore[return-value]
+
+
+def _contents(
+    model_admin: Any, spec: FieldSpec, complaint: Complaint, empty: str
+) -> SafeString:
     """The value as Django's read-only field shows it (AdminReadonlyField.contents)."""
-    empty = model_admin.get_empty_value_display()
     field = spec.field
     if field is None:
         value = getattr(model_admin, spec.name)(complaint)
         return conditional_escape(
-            value if hasattr(value, "__html__") else linebreaksbr(value)
+            value if hasattr(value, "__html__") else _linebreaksbr(value)
         )
     if field.many_to_one:
         related_id = getattr(complaint, field.attname)
@@ -130,7 +141,7 @@ def _contents(model_admin: Any, spec: FieldSpec, complaint: Complaint) -> SafeSt
                 shown = format_html('<a href="{}">{}</a>', url, text)
     else:
         shown = display_for_field(getattr(complaint, spec.name), field, empty)
-    return conditional_escape(linebreaksbr(shown))
+    return _linebreaksbr(shown)
 
 
 def _frame(model_admin: Any) -> tuple[str | FieldSpec, ...]:
@@ -209,9 +220,12 @@ def case_fieldsets_html(model_admin: Any, complaint: Complaint) -> SafeString:
     frame = _frames.get(key)
     if frame is None:
         frame = _frames[key] = _frame(model_admin)
+    empty = model_admin.get_empty_value_display()
     return mark_safe(  # noqa: S308 - markup escaped in _frame, values in _contents
         "".join(
-            part if isinstance(part, str) else _contents(model_admin, part, complaint)
+            part
+            if isinstance(part, str)
+            else _contents(model_admin, part, complaint, empty)
             for part in frame
         )
     )
