@@ -125,3 +125,27 @@ def test_the_case_pages_sidebar_lists_what_the_user_may_open(client_for, tree, u
     assert "complaints-complaint" in rows
     for row in rows:
         assert f'id="{row}"' in dispatcher
+
+
+def test_the_case_page_shows_typed_text_escaped_with_its_line_breaks(
+    client_for, tree, users
+):
+    case = submit(
+        tree,
+        description='摊贩占道 <b>经营</b> & 叫卖\n第二行："早上七点"',
+        address="西苑小学<东门>",
+    )
+    case = complaint_act(
+        complaint=case,
+        action="accept",
+        by=users["dispatcher"],
+        opinion="先受理\n再派遣 <i>",
+    )
+    page = client_for(users["dispatcher"]).get(change_url(case)).content.decode()
+    assert (
+        '<div class="readonly">摊贩占道 &lt;b&gt;经营&lt;/b&gt; &amp; 叫卖<br>'
+        "第二行：&quot;早上七点&quot;</div>" in page
+    )
+    assert '<div class="readonly">西苑小学&lt;东门&gt;</div>' in page
+    assert '<td class="cd-event-opinion">先受理<br>再派遣 &lt;i&gt;</td>' in page
+    assert "<b>经营</b>" not in page
