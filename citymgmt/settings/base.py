@@ -98,6 +98,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _VALIDATION = "django.contrib.auth.password_validation"
+# Permissions first, in one query (citymgmt.permissions); Django's backend
+# logs people in and answers from the same per-request set.
+AUTHENTICATION_BACKENDS = [
+    "citymgmt.permissions.OneQueryPermissions",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
     {"NAME": f"{_VALIDATION}.MinimumLengthValidator"},

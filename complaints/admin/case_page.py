@@ -16,16 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.admin.utils import display_for_field, label_for_field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.defaultfilters import linebreaksbr
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from complaints.models import Complaint
 
@@ -103,14 +104,25 @@ def fieldset_specs(model_admin: Any) -> tuple[FieldsetSpec, ...]:
     return tuple(specs)
 
 
-def _contents(model_admin: Any, spec: FieldSpec, complaint: Complaint) -> SafeString:
+def _linebreaksbr(value: Any) -> SafeString:
+    """`linebreaksbr` as a template applies it (escaped unless safe, a <br> for
+    each line break), without its checks for lazy arguments on the usual value,
+    a line with no break."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        return linebreaksbr(text)
+    return text if isinstance(text, SafeData) else escape(text)  # type: ignore[return-value]
+
+
+def _contents(
+    model_admin: Any, spec: FieldSpec, complaint: Complaint, empty: str
+) -> SafeString:
     """The value as Django's read-only field shows it (AdminReadonlyField.contents)."""
-    empty = model_admin.get_empty_value_display()
     field = spec.field
     if field is None:
         value = getattr(model_admin, spec.name)(complaint)
         return conditional_escape(
-            value if hasattr(value, "__html__") else linebreaksbr(value)
+            value if hasattr(value, "__html__") else _linebreaksbr(value)
         )
     if field.many_to_one:
         related_id = getattr(complaint, field.attname)
@@ -129,34 +141,183 @@ def _contents(model_admin: Any, spec: FieldSpec, complaint: Complaint) -> SafeSt
                 shown = format_html('<a href="{}">{}</a>', url, text)
     else:
         shown = display_for_field(getattr(complaint, spec.name), field, empty)
-    return conditional_escape(linebreaksbr(shown))
+    return _linebreaksbr(shown)
 
 
-def case_fieldsets(model_admin: Any, complaint: Complaint) -> list[dict[str, Any]]:
-    """The fieldsets of the case page, each line a list of label/value pairs."""
+def _frame(model_admin: Any) -> tuple[str | FieldSpec, ...]:
+    """The fieldsets' markup in the active language, a value's place left as
+    its FieldSpec: what `change_form.html` drew per field with the template
+    engine, escaped once."""
     suffix = gettext(":")
-    return [
-        {
-            "name": fieldset.name,
-            "classes": fieldset.classes,
-            "collapsible": "collapse" in fieldset.classes.split(),
-            "lines": [
-                {
-                    "names": " ".join(f"field-{spec.name}" for spec in line),
-                    "single": len(line) == 1,
-                    "fields": [
-                        {
-                            "name": spec.name,
-                            "label": f"{capfirst(spec.label)}{suffix}",
-                            "first": i == 0,
-                            "contents": _contents(model_admin, spec, complaint),
-                            "help_text": spec.help_text,
-                        }
-                        for i, spec in enumerate(line)
-                    ],
-                }
-                for line in fieldset.lines
-            ],
-        }
-        for fieldset in fieldset_specs(model_admin)
+    parts: list[str | FieldSpec] = []
+    for index, fieldset in enumerate(fieldset_specs(model_admin)):
+        collapsible = "collapse" in fieldset.classes.split()
+        heading = f"fieldset-0-{index}-heading"
+        parts.append(
+            format_html('<fieldset class="module aligned {}"', fieldset.classes)
+        )
+        if fieldset.name:
+            parts.append(format_html(' aria-labelledby="{}"', heading))
+        parts.append(">\n")
+        if fieldset.name:
+            parts.append(
+                format_html(
+                    '{}<h2 id="{}" class="fieldset-heading">{}</h2>{}\n',
+                    mark_safe("<details><summary>") if collapsible else "",
+                    heading,
+                    fieldset.name,
+                    mark_safe("</summary>") if collapsible else "",
+                )
+            )
+        for line in fieldset.lines:
+            single = len(line) == 1
+            names = " ".join(f"field-{spec.name}" for spec in line)
+            parts.append(format_html('<div class="form-row {}">\n', names))
+            if not single:
+                parts.append('<div class="flex-container form-multiline">\n')
+            for i, spec in enumerate(line):
+                parts.append(
+                    format_html(
+                        '<div>\n<div class="flex-container{}">\n<label{}>{}</label>\n'
+                        '<div class="readonly">',
+                        "" if single else f" fieldBox field-{spec.name}",
+                        mark_safe(' class="inline"') if i else "",
+                        f"{capfirst(spec.label)}{suffix}",
+                    )
+                )
+                parts.append(spec)
+                parts.append("</div>\n</div>\n")
+                if spec.help_text:
+                    parts.append(
+                        format_html(
+                            '<div class="help"><div>{}</div></div>\n',
+                            mark_safe(str(spec.help_text)),  # noqa: S308 - as the template, help text is ours
+                        )
+                    )
+                parts.append("</div>\n")
+            if not single:
+                parts.append("</div>\n")
+            parts.append("</div>\n")
+        if fieldset.name and collapsible:
+            parts.append("</details>\n")
+        parts.append("</fieldset>\n")
+    # Neighbouring markup joined: a request only fills in the values.
+    joined: list[str | FieldSpec] = []
+    for part in parts:
+        if isinstance(part, str) and joined and isinstance(joined[-1], str):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return tuple(joined)
+
+
+_frames: dict[tuple[int, str], tuple[str | FieldSpec, ...]] = {}
+
+
+def case_fieldsets_html(model_admin: Any, complaint: Complaint) -> SafeString:
+    """The case page's fieldsets as HTML, their markup drawn once per language."""
+    key = (id(model_admin), get_language())
+    frame = _frames.get(key)
+    if frame is None:
+        frame = _frames[key] = _frame(model_admin)
+    empty = model_admin.get_empty_value_display()
+    return mark_safe(  # noqa: S308 - markup escaped in _frame, values in _contents
+        "".join(
+            part
+            if isinstance(part, str)
+            else _contents(model_admin, part, complaint, empty)
+            for part in frame
+        )
+    )
+
+
+def nav_sidebar_html(request: Any, available_apps: list[dict[str, Any]]) -> SafeString:
+    """Django's `admin/nav_sidebar.html` (with `app_list.html`, no change links)
+    for the apps this request's user may see, built in Python: the same markup
+    without the template engine's loop over every app and model."""
+    path = quote(request.path, safe="/")
+    parts = [
+        format_html(
+            '<button class="sticky toggle-nav-sidebar" id="toggle-nav-sidebar" '
+            'aria-label="{}"></button>\n'
+            '<nav class="sticky" id="nav-sidebar" aria-label="{}">\n'
+            '<input type="search" id="nav-filter" placeholder="{}" aria-label="{}">\n',
+            gettext("Toggle navigation"),
+            gettext("Sidebar"),
+            gettext("Start typing to filter…"),
+            gettext("Filter navigation items"),
+        )
     ]
+    if not available_apps:
+        parts.append(
+            format_html(
+                "<p>{}</p>\n",
+                gettext("You don’t have permission to view or edit anything."),
+            )
+        )
+    headings = format_html(
+        '<thead class="visually-hidden">\n<tr>\n<th scope="col">{}</th>\n'
+        '<th scope="col">{}</th>\n<th scope="col">{}</th>\n</tr>\n</thead>\n',
+        gettext("Model name"),
+        gettext("Add link"),
+        gettext("Change or view list link"),
+    )
+    for app in available_apps:
+        label = app["app_label"]
+        parts.append(
+            format_html(
+                '<div class="app-{} module{}">\n<table>\n<caption>\n'
+                '<a href="{}" class="section" title="{}">{}</a>\n</caption>\n{}',
+                label,
+                mark_safe(" current-app") if app["app_url"] in path else "",
+                app["app_url"],
+                # As {% blocktranslate %}: the name escaped, the sentence not.
+                mark_safe(  # noqa: S308 - the translated sentence is ours and Django's
+                    gettext("Models in the %(name)s application")
+                    % {"name": conditional_escape(app["name"])}
+                ),
+                app["name"],
+                headings,
+            )
+        )
+        for model in app["models"]:
+            name = str(model["object_name"]).lower()
+            url = model.get("admin_url")
+            current = bool(url) and url in path
+            link = (
+                format_html(
+                    '<a href="{}"{}>{}</a>',
+                    url,
+                    mark_safe(' aria-current="page"') if current else "",
+                    model["name"],
+                )
+                if url
+                else conditional_escape(model["name"])
+            )
+            add = (
+                format_html(
+                    '<td><a href="{}" class="addlink" aria-describedby="{}-{}">{}</a>'
+                    "</td>\n",
+                    model["add_url"],
+                    label,
+                    name,
+                    gettext("Add"),
+                )
+                if model.get("add_url")
+                else mark_safe("<td></td>\n")
+            )
+            parts.append(
+                format_html(
+                    '<tr class="model-{}{}">\n<th scope="row" id="{}-{}">\n{}\n</th>\n'
+                    "{}</tr>\n",
+                    name,
+                    mark_safe(" current-model") if current else "",
+                    label,
+                    name,
+                    link,
+                    add,
+                )
+            )
+        parts.append("</table>\n</div>\n")
+    parts.append("</nav>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - each part built by format_html

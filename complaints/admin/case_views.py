@@ -25,10 +25,10 @@ from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from complaints import selectors, services
-from complaints.admin.case_page import case_fieldsets
+from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
 from complaints.admin.display import (
     status_badge,
-    timeline_rows,
+    timeline_html,
 )
 from complaints.admin.extension_views import ExtensionViews
 from complaints.admin.forms import (
@@ -197,7 +197,7 @@ class CaseViews(ExtensionViews):
             "can_reveal_phone": may_reveal_phones(user=request.user),
             "masked_phone": phones.mask(complaint.phone),
             "photo_groups": [(label, items) for label, items in photo_groups if items],
-            "timeline": timeline_rows(complaint),
+            "timeline": timeline_html(complaint),
             "duplicates": duplicates,
             "merge_url": reverse(
                 "admin:complaints_complaint_act", args=[complaint.pk, "merge"]
@@ -227,12 +227,14 @@ class CaseViews(ExtensionViews):
         """
         if not self.has_view_or_change_permission(request, complaint):
             raise AccessDenied
+        site = self.admin_site.each_context(request)
         context = {
-            **self.admin_site.each_context(request),
+            **site,
+            "nav_sidebar": nav_sidebar_html(request, site["available_apps"]),
             "title": gettext("View %s") % self.opts.verbose_name,
             "subtitle": str(complaint),
             "adminform": NO_FORM,
-            "case_fieldsets": case_fieldsets(self, complaint),
+            "case_fieldsets": case_fieldsets_html(self, complaint),
             "object_id": complaint.pk,
             "original": complaint,
             "is_popup": False,

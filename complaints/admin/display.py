@@ -8,10 +8,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 
 from complaints import selectors
@@ -47,39 +49,53 @@ def _choice_labels(model: type[Model], name: str) -> dict[str, Any]:
     return dict(model._meta.get_field(name).flatchoices)
 
 
-def timeline_rows(complaint: Complaint) -> list[dict[str, Any]]:
-    """The case's events as staff read them: who did what, when, and why."""
+def timeline_html(complaint: Complaint) -> SafeString:
+    """The case's events as staff read them (who did what, when, and why): the
+    rows of the case page's timeline table, each value escaped."""
     actions = _choice_labels(ComplaintEvent, "action")
     statuses = _choice_labels(ComplaintEvent, "to_status")
     from_statuses = _choice_labels(ComplaintEvent, "from_status")
+    public = gettext("yes")
+    private = format_html('<span class="cd-muted">{}</span>', gettext("no"))
     rows = []
     for event in selectors.timeline_for_staff(complaint=complaint):
         actor = "—"
-        if event.actor is not None:
-            try:
-                actor = event.actor.member.full_name
-            except ObjectDoesNotExist:
-                actor = event.actor.get_username()
+        if event.actor_id is not None:
+            actor = (
+                event.actor_name
+                if event.actor_name is not None
+                else event.actor_username
+            )
         to = str(statuses.get(event.to_status, event.to_status))
         change = (
             f"{from_statuses.get(event.from_status, event.from_status)} → {to}"
             if event.from_status and event.from_status != event.to_status
             else to
         )
+        role = ROLE_LABELS.get(event.role, event.role)
+        details = describe_payload(event.payload) if event.payload else ""
         rows.append(
-            {
-                "at": event.created_at,
-                "action": event.action,
-                "label": actions.get(event.action, event.action),
-                "status": change,
-                "actor": actor,
-                "role": ROLE_LABELS.get(event.role, event.role),
-                "opinion": event.opinion,
-                "details": describe_payload(event.payload) if event.payload else "",
-                "public": event.is_public,
-            }
+            format_html(
+                '<tr class="cd-event cd-event-{}">\n'
+                '<td class="cd-event-time">{}</td>\n'
+                '<td class="cd-event-action"><strong>{}</strong></td>\n'
+                "<td>{}</td>\n<td>{}{}</td>\n"
+                '<td class="cd-event-opinion">{}</td>\n'
+                "<td>{}</td>\n<td>{}</td>\n</tr>\n",
+                event.action,
+                localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                actions.get(event.action, event.action),
+                change,
+                actor,
+                format_html(' <span class="cd-muted">({})</span>', role)
+                if role
+                else "",
+                linebreaksbr(event.opinion or "—", autoescape=True),
+                details or "—",
+                public if event.is_public else private,
+            )
         )
-    return rows
+    return mark_safe("".join(rows))  # noqa: S308 - each row built by format_html
 
 
 def _choice(choices: Any) -> Any:

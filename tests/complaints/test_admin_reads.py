@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from citymgmt import phones
@@ -11,8 +13,9 @@ from tests.complaints.factories import photo, submit, walk_to
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 # Session, user, member (the role), the case with its joins, its photos, the
-# user's permissions (2), its events with their actors, the bell.
-CLOSED_CASE_QUERIES = 9
+# user's permissions (one query: citymgmt.permissions), its events with their
+# actors, the bell.
+CLOSED_CASE_QUERIES = 8
 
 
 def change_url(complaint) -> str:
@@ -44,7 +47,7 @@ def test_case_page_queries_do_not_grow_with_the_events(
     c.get(change_url(dispatched))
     # The leader's unit tree (2 levels), and the duplicate candidates an
     # open case looks up.
-    with django_assert_num_queries(12) as few:
+    with django_assert_num_queries(11) as few:
         assert c.get(change_url(dispatched)).status_code == 200
     with django_assert_num_queries(len(few)):
         response = c.get(change_url(disposed))
@@ -72,9 +75,9 @@ def _worked_over(case, users, *, rounds: int):
 
 
 # As CLOSED_CASE_QUERIES, and the duplicate candidates an open case looks up.
-OPEN_CASE_DESK_QUERIES = 10
+OPEN_CASE_DESK_QUERIES = 9
 # As the dispatcher's, and the leader's unit tree (2 levels).
-OPEN_CASE_LEADER_QUERIES = 12
+OPEN_CASE_LEADER_QUERIES = 11
 
 
 @pytest.mark.parametrize(
@@ -103,3 +106,46 @@ def test_case_page_queries_do_not_grow_with_events_or_photos(
     assert page.count("/thumbnail/") == many.attachments.count()
     assert phones.mask(many.phone) in page
     assert many.phone not in page
+
+
+def test_the_case_pages_sidebar_lists_what_the_user_may_open(client_for, tree, users):
+    case = walk_to(submit(tree), "dispatched", users)
+    dispatcher = client_for(users["dispatcher"]).get(change_url(case)).content.decode()
+    leader = client_for(users["squad_leader"]).get(change_url(case)).content.decode()
+    index = client_for(users["dispatcher"]).get("/admin/").content.decode()
+    for page in (dispatcher, leader):
+        assert 'id="nav-sidebar"' in page
+        assert '<a href="/admin/complaints/complaint/" aria-current="page">' in page
+        assert '<tr class="model-complaint current-model">' in page
+    # The desk may file on a caller's behalf; a unit leader may not.
+    assert 'href="/admin/complaints/complaint/add/" class="addlink"' in dispatcher
+    assert 'href="/admin/complaints/complaint/add/" class="addlink"' not in leader
+    # Every model the desk sees on the index is in the case page's sidebar.
+    rows = re.findall(r'<th scope="row" id="([\w-]+)">', index)
+    assert "complaints-complaint" in rows
+    for row in rows:
+        assert f'id="{row}"' in dispatcher
+
+
+def test_the_case_page_shows_typed_text_escaped_with_its_line_breaks(
+    client_for, tree, users
+):
+    case = submit(
+        tree,
+        description='摊贩占道 <b>经营</b> & 叫卖\n第二行："早上七点"',
+        address="西苑小学<东门>",
+    )
+    case = complaint_act(
+        complaint=case,
+        action="accept",
+        by=users["dispatcher"],
+        opinion="先受理\n再派遣 <i>",
+    )
+    page = client_for(users["dispatcher"]).get(change_url(case)).content.decode()
+    assert (
+        '<div class="readonly">摊贩占道 &lt;b&gt;经营&lt;/b&gt; &amp; 叫卖<br>'
+        "第二行：&quot;早上七点&quot;</div>" in page
+    )
+    assert '<div class="readonly">西苑小学&lt;东门&gt;</div>' in page
+    assert '<td class="cd-event-opinion">先受理<br>再派遣 &lt;i&gt;</td>' in page
+    assert "<b>经营</b>" not in page
