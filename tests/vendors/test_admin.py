@@ -71,18 +71,18 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-# Session, user, permissions (2), member, the unit tree below the leader's
-# unit (2), the filters' choices other than the units (those come from the
-# per-process reference data), the page's count and rows, the bell; the
-# date drill-down of duty posts adds its own.
+# Session, user, permissions (one query: citymgmt.permissions), member, the
+# unit tree below the leader's unit (2), the filters' choices other than the
+# units (those come from the per-process reference data), the page's count
+# and rows, the bell; the date drill-down of duty posts adds its own.
 LIST_QUERIES = {
-    "checkin": 10,
-    "dutypost": 12,
-    "hotspot": 10,
-    "market": 10,
-    "relocation": 11,
-    "stall": 10,
-    "vendor": 10,
+    "checkin": 9,
+    "dutypost": 11,
+    "hotspot": 9,
+    "market": 9,
+    "relocation": 10,
+    "stall": 9,
+    "vendor": 9,
 }
 
 
