@@ -253,7 +253,7 @@ def test_a_leader_confirms_in_the_admin(three, client_for, squad_leader):
     )
 
     assert response.status_code == 200
-    assert "1 hotspot opened." in response.content.decode()
+    assert "已设立 1 个聚集点。" in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == "confirmed"
     assert suggestion.hotspot.windows.get().start == time(15, 30)
