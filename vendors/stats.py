@@ -148,7 +148,8 @@ def complaints_per_hotspot_per_week(
         links.annotate(
             week=TruncWeek("complaint__submitted_at", output_field=DateField())
         )
-        .values("hotspot_id", "hotspot__name", "week")
+        # django-stubs does not see the annotation on the through model.
+        .values("hotspot_id", "hotspot__name", "week")  # type: ignore[misc]
         .annotate(complaints=Count("complaint_id"))
         .order_by("week", "hotspot__name", "hotspot_id")
     )
