@@ -66,6 +66,10 @@ class HotspotSuggestionAdmin(ScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The page of one suggestion is read-only; the list's actions decide.
+        return obj is None and super().has_change_permission(request)
+
     @admin.display(description=_("window"))
     def window(self, obj: HotspotSuggestion) -> str:
         return f"{obj.start:%H:%M}–{obj.end:%H:%M}"

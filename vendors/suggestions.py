@@ -36,7 +36,7 @@ from django.db.models import QuerySet
 from django.utils import dates, timezone, translation
 from django.utils.translation import gettext as _
 
-from citymgmt.errors import InvalidInput, NotAllowed
+from citymgmt.errors import NotAllowed
 from citymgmt.notifications.services import notify_many, staff_messages
 from citymgmt.workdays.calendar import is_working_day
 from complaints.models import Complaint, Status
@@ -343,8 +343,6 @@ def suggestion_confirm(
         "end": f"{window.end:%H:%M}",
     }
     place = (place or "").strip() or locked.place or community.name
-    if len(name) > Hotspot._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise InvalidInput(_("The name is too long."), field="name")
     complaints = [
         complaint
         for complaint in locked.complaints.order_by("id")
