@@ -264,6 +264,17 @@ ROLE_PERMISSIONS["squad_leader"] += _VENDORS_READ + _VENDORS_LEADER
 ROLE_PERMISSIONS["instructor"] += _VENDORS_READ + _VENDORS_LEADER
 ROLE_PERMISSIONS["supervisor"] += _VENDORS_READ + _VENDORS_LEADER
 
+# Hotspot suggestions (vendors.suggestions): the desk and officers read them in
+# their scope; leaders confirm or dismiss them (the change permission: the
+# admin's actions; the services check the role again).
+_SUGGESTIONS_READ = ["vendors.view_hotspotsuggestion"]
+ROLE_PERMISSIONS["dispatcher"] += _SUGGESTIONS_READ
+ROLE_PERMISSIONS["officer"] += _SUGGESTIONS_READ
+for _leader in ("squad_leader", "instructor", "supervisor"):
+    ROLE_PERMISSIONS[_leader] += _SUGGESTIONS_READ + [
+        "vendors.change_hotspotsuggestion"
+    ]
+
 
 def sync_role_groups(apps) -> None:
     """Create one group per role and give it exactly the permissions listed above."""

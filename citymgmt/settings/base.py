@@ -283,6 +283,17 @@ COMPLAINT_TRACK_FAILURES = read_rate("COMPLAINT_TRACK_FAILURES", "5/3600")
 VENDOR_STABLE_FOLLOWUPS = read_int("VENDOR_STABLE_FOLLOWUPS", 3, minimum=1)
 VENDOR_FOLLOWUP_DAYS = read_int("VENDOR_FOLLOWUP_DAYS", 14, minimum=1)
 HOTSPOT_CLEAN_CHECKINS = read_int("HOTSPOT_CLEAN_CHECKINS", 3, minimum=1)
+# Hotspot suggestions (vendors.suggestions): this many complaints in one
+# community within HOTSPOT_SUGGEST_DAYS, in the street-order categories, whose
+# local times of day fall within HOTSPOT_SUGGEST_MINUTES suggest a hotspot.
+# The categories are GB/T 47678.5-2026 小类 codes: 09001 无照经营游商 (流动摊贩),
+# 09005 店外经营, 09006 占道经营.
+HOTSPOT_CATEGORY_CODES = read_list(
+    "HOTSPOT_CATEGORY_CODES", ["09001", "09005", "09006"]
+)
+HOTSPOT_SUGGEST_COMPLAINTS = read_int("HOTSPOT_SUGGEST_COMPLAINTS", 3, minimum=2)
+HOTSPOT_SUGGEST_DAYS = read_int("HOTSPOT_SUGGEST_DAYS", 14, minimum=1)
+HOTSPOT_SUGGEST_MINUTES = read_int("HOTSPOT_SUGGEST_MINUTES", 60, minimum=1)
 
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.

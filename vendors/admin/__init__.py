@@ -463,3 +463,7 @@ class CheckInAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
+
+
+# The hotspot suggestions register their own admin.
+from vendors import admin_suggestions  # noqa: E402, F401

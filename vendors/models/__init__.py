@@ -5,6 +5,7 @@
 - `people`: vendors (identity only with consent, always masked).
 - `relocations`: the ledger, its events and the follow-up visits.
 - `duty`: duty posts at hotspots and check-ins.
+- `suggestions`: hotspots suggested by the complaints, for a leader to decide.
 """
 
 from vendors.models.choices import (
@@ -20,6 +21,7 @@ from vendors.models.duty import CheckIn, DutyPost
 from vendors.models.people import Vendor, mask_identity
 from vendors.models.places import Hotspot, HotspotWindow, Market, Stall
 from vendors.models.relocations import FollowUp, Relocation, RelocationEvent
+from vendors.models.suggestions import HotspotSuggestion, SuggestionStatus
 
 __all__ = [
     "HOLDS_STALL",
@@ -29,6 +31,7 @@ __all__ = [
     "FollowUp",
     "Hotspot",
     "HotspotStatus",
+    "HotspotSuggestion",
     "HotspotWindow",
     "Market",
     "MarketKind",
@@ -38,6 +41,7 @@ __all__ = [
     "RelocationStatus",
     "Stall",
     "StallStatus",
+    "SuggestionStatus",
     "Vendor",
     "mask_identity",
 ]
