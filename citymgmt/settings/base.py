@@ -276,6 +276,9 @@ COMPLAINT_TRACK_FAILURES = read_rate("COMPLAINT_TRACK_FAILURES", "5/3600")
 VENDOR_STABLE_FOLLOWUPS = read_int("VENDOR_STABLE_FOLLOWUPS", 3, minimum=1)
 VENDOR_FOLLOWUP_DAYS = read_int("VENDOR_FOLLOWUP_DAYS", 14, minimum=1)
 HOTSPOT_CLEAN_CHECKINS = read_int("HOTSPOT_CLEAN_CHECKINS", 3, minimum=1)
+# The public stall request (/markets/request/ and its API): requests per
+# address; tracking one shares COMPLAINT_TRACK_RATE and _FAILURES' numbers.
+STALL_REQUEST_RATE = read_rate("STALL_REQUEST_RATE", "5/600")
 
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.
