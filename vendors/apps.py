@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VendorsConfig(AppConfig):
     name = "vendors"
     verbose_name = _("vendors")
+
+    def ready(self) -> None:
+        # Registers the app's message templates with the outbox, and the
+        # stall requests' admin (a module of its own beside the ledger's).
+        from vendors import admin_requests, messages  # noqa: F401
