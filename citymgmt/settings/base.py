@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "complaints.models.Status",
         "PriorityEnum": "complaints.models.Category.Priority",
         "SquadKindEnum": "squads.models.Squad.Kind",
+        "MarketKindEnum": "vendors.models.MarketKind",
+        "StallRequestStatusEnum": "vendors.models.StallRequestStatus",
     },
 }
 
