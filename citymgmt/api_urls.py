@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("squads.api_urls")),
     path("", include("complaints.api_urls")),
+    path("", include("vendors.api_urls")),
 ]

@@ -276,6 +276,15 @@ for _leader in ("squad_leader", "instructor", "supervisor"):
     ]
 
 
+# Stall requests from the public finder: staff read those of their scope;
+# leaders (and the desk, for requests without a unit) record what was done.
+_STALL_REQUESTS_READ = ["vendors.view_stallrequest"]
+_STALL_REQUESTS_HANDLE = ["vendors.change_stallrequest"]
+ROLE_PERMISSIONS["officer"] += _STALL_REQUESTS_READ
+for _role in ("dispatcher", "squad_leader", "instructor", "supervisor"):
+    ROLE_PERMISSIONS[_role] += _STALL_REQUESTS_READ + _STALL_REQUESTS_HANDLE
+
+
 def sync_role_groups(apps) -> None:
     """Create one group per role and give it exactly the permissions listed above."""
     from django.apps import apps as global_apps

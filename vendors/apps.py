@@ -7,5 +7,6 @@ class VendorsConfig(AppConfig):
     verbose_name = _("vendors")
 
     def ready(self) -> None:
-        # Registers the app's message templates with the outbox.
-        from vendors import messages  # noqa: F401
+        # Registers the app's message templates with the outbox, and the
+        # stall requests' admin (a module of its own beside the ledger's).
+        from vendors import admin_requests, messages  # noqa: F401

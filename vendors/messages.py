@@ -1,17 +1,47 @@
-"""The messages the vendors app sends to staff, registered with the outbox.
+"""The messages the vendors app sends, registered with the notifications outbox.
 
-Context keys besides the registry's (citymgmt.notifications.messages):
-community, start, end (HH:MM), weekdays (readable), and for the duty digest
-`cases` entries of {date, start, end, hotspot}.
+A vendor who requests a stall gets one SMS with the reference; the leaders of
+the unit the request went to (the command centre's desk when none) get a
+notice under the bell and by email. Leaders also hear of hotspot suggestions
+and of duty posts without a check-in.
+
+Context keys besides the registry's (citymgmt.notifications.messages): for a
+suggestion community, start, end (HH:MM), weekdays (readable); for the duty
+digest `cases` entries of {date, start, end, hotspot}.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt.notifications.messages import Message, register
 
-STAFF_MESSAGES = {
+
+def _request_values(values: dict[str, Any]) -> dict[str, Any]:
+    """An empty market as "any market", the hardship flag as a sentence."""
+    if not values.get("market"):
+        values["market"] = _("any market")
+    values["hardship"] = (
+        _("asks for a free stall (hardship)") if values.get("hardship") else ""
+    )
+    return values
+
+
+VENDOR_MESSAGES: dict[str, Message] = {
+    "stall_request_received": Message(
+        subject=_("Stall request %(reference)s received"),
+        body=_(
+            "[CityDesk] Your stall request %(reference)s has been received; the "
+            "unit will call you. Track it with the reference and your phone's "
+            "last 4 digits."
+        ),
+        keys=("reference",),
+    ),
+}
+
+STAFF_MESSAGES: dict[str, Message] = {
     "hotspot_suggested": Message(
         subject=_("Hotspot suggested in %(community)s, %(start)s–%(end)s"),
         body=_(
@@ -28,6 +58,17 @@ STAFF_MESSAGES = {
         keys=("cases",),
         line=_("%(date)s %(start)s–%(end)s %(hotspot)s"),
     ),
+    "stall_request_new": Message(
+        subject=_("New stall request %(reference)s"),
+        body=_(
+            "A vendor asks for a stall: %(reference)s, selling %(goods)s, at "
+            "%(market)s. %(hardship)s Call them from the stall requests in the "
+            "admin."
+        ),
+        keys=("reference", "goods", "market"),
+        prepare=_request_values,
+    ),
 }
 
+register(VENDOR_MESSAGES, citizen=True)
 register(STAFF_MESSAGES)

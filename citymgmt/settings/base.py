@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "complaints.models.Status",
         "PriorityEnum": "complaints.models.Category.Priority",
         "SquadKindEnum": "squads.models.Squad.Kind",
+        "MarketKindEnum": "vendors.models.MarketKind",
+        "StallRequestStatusEnum": "vendors.models.StallRequestStatus",
     },
 }
 
@@ -294,6 +296,10 @@ HOTSPOT_CATEGORY_CODES = read_list(
 HOTSPOT_SUGGEST_COMPLAINTS = read_int("HOTSPOT_SUGGEST_COMPLAINTS", 3, minimum=2)
 HOTSPOT_SUGGEST_DAYS = read_int("HOTSPOT_SUGGEST_DAYS", 14, minimum=1)
 HOTSPOT_SUGGEST_MINUTES = read_int("HOTSPOT_SUGGEST_MINUTES", 60, minimum=1)
+
+# The public stall request (/markets/request/ and its API): requests per
+# address; tracking one shares COMPLAINT_TRACK_RATE and _FAILURES' numbers.
+STALL_REQUEST_RATE = read_rate("STALL_REQUEST_RATE", "5/600")
 
 # Working time (citymgmt.workdays): office periods on working days, in the
 # bureau's time zone. OFFICE_HOURS=08:30-12:00,13:30-17:30 overrides them.

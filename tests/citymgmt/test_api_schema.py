@@ -54,6 +54,7 @@ def api_schema(request, live_server, settings, empty_cache, media_root, tree, us
     # limits by the API tests); raise them so the run reaches the operations.
     settings.COMPLAINT_SUBMIT_RATE = (100_000, 600)
     settings.COMPLAINT_TRACK_RATE = (100_000, 60)
+    settings.STALL_REQUEST_RATE = (100_000, 600)
     real = {
         "code": [
             tree.community_a.code,

@@ -33,8 +33,8 @@ def test_no_module_of_the_core_imports_an_app():
 def test_the_outbox_holds_only_the_templates_the_apps_registered():
     from citymgmt.notifications.messages import MESSAGES
     from complaints.messages import CITIZEN_MESSAGES, STAFF_MESSAGES
-    from vendors.messages import STAFF_MESSAGES as VENDORS_STAFF_MESSAGES
+    from vendors import messages as vendor_messages
 
     assert set(MESSAGES) == set(CITIZEN_MESSAGES) | set(STAFF_MESSAGES) | set(
-        VENDORS_STAFF_MESSAGES
-    )
+        vendor_messages.VENDOR_MESSAGES
+    ) | set(vendor_messages.STAFF_MESSAGES)

@@ -59,6 +59,7 @@ def test_every_citizen_step_has_a_message():
         "complaint_closed",
         "complaint_rejected",
         "complaint_referred",
+        "stall_request_received",
     }
 
 

@@ -45,3 +45,12 @@ __all__ = [
     "Vendor",
     "mask_identity",
 ]
+
+# The public finder's stall requests (a module of their own).
+from vendors.models.requests import (  # noqa: E402
+    StallRequest,
+    StallRequestSequence,
+    StallRequestStatus,
+)
+
+__all__ += ["StallRequest", "StallRequestSequence", "StallRequestStatus"]

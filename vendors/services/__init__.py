@@ -4,6 +4,7 @@
 - `people`: `vendor_save`.
 - `relocations`: the ledger's moves through `step` (lock, check, apply, record).
 - `hotspots`: hotspots, their windows, duty posts and check-ins.
+- `requests`: the public stall request (filing, tracking, staff status moves).
 """
 
 from vendors.services.hotspots import (
