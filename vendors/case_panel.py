@@ -52,7 +52,7 @@ def relocations_panel(
     )
     may_offer = may_offer_for(request, complaint)
     linkable = []
-    if may_offer:
+    if may_offer and complaint.squad_id is not None:
         linkable = list(
             selectors.relocations_visible_to(user=user)
             .filter(squad_id=complaint.squad_id, origin_complaint__isnull=True)

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from citymgmt.workdays.calendar import is_working_day
-from complaints.models import Action, Category, Complaint, ComplaintEvent
+from complaints.models import Category, Complaint
 from squads.models import Area, Member
 from vendors import duty, services
 from vendors.models import (
@@ -223,13 +223,6 @@ class DemoVendors:
             note="放学时段在西苑小学南门摆摊，经劝导同意入市。",
         )
         times = {RelocationAction.OFFER: [_at(moved_on - timedelta(days=3), 16, 20)]}
-        if relocation.origin_complaint_id is not None:
-            # The case's timeline line written by the offer, on the same day.
-            ComplaintEvent.objects.filter(
-                complaint_id=relocation.origin_complaint_id,
-                action=Action.RELOCATION_LINKED,
-                payload__relocation=relocation.pk,
-            ).update(created_at=times[RelocationAction.OFFER][0])
         if outcome == "declined":
             services.relocation_decline(
                 relocation=relocation,

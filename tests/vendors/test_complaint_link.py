@@ -5,6 +5,7 @@ linking an existing relocation, and what the case's timeline says."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from citymgmt.errors import Forbidden, InvalidInput, NotAllowed, NotFound
 from complaints.models import Status
@@ -132,6 +133,9 @@ def test_the_leader_is_offered_to_record_a_relocation_from_the_case(
     assert "Guided into a market (relocations)" in page
     assert "No relocation is recorded for this case yet." in page
     assert f'href="{OFFER}?complaint={guided_case.pk}"' in page
+    zh = text(client_for(users["squad_leader"]).get(case_url(guided_case)))
+    assert "引导入市（入市记录）" in zh
+    assert "登记引导入市" in zh
 
 
 def test_another_unit_never_sees_the_case_nor_its_offer_link(
@@ -296,7 +300,7 @@ def test_a_supervisor_cannot_link_a_relocation_of_another_unit(
     theirs = services.relocation_offer(
         vendor=vendor_b, market=market, by=users["other_squad_leader"]
     )
-    with pytest.raises(NotAllowed, match="another unit"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="another unit"):
         services.relocation_link_complaint(
             relocation=theirs, complaint=guided_case, by=users["supervisor"]
         )
@@ -312,11 +316,17 @@ def test_a_relocation_already_linked_is_refused_and_keeps_its_case(
     relocation = services.relocation_offer(
         vendor=vendor, market=market, by=users["officer"], origin_complaint=other_case
     )
-    with pytest.raises(NotAllowed, match="already comes from another case"):
+    with (
+        translation.override("en"),
+        pytest.raises(NotAllowed, match="already comes from another case"),
+    ):
         services.relocation_link_complaint(
             relocation=relocation, complaint=guided_case, by=users["squad_leader"]
         )
-    with pytest.raises(NotAllowed, match="already linked to this case"):
+    with (
+        translation.override("en"),
+        pytest.raises(NotAllowed, match="already linked to this case"),
+    ):
         services.relocation_link_complaint(
             relocation=relocation, complaint=other_case, by=users["squad_leader"]
         )
