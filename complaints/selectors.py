@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from citymgmt.errors import DomainError, Forbidden, NotAllowed
 from complaints import references
 from complaints.models import (
     OPEN_STATUSES,
+    Action,
     Attachment,
     Category,
     Complaint,
@@ -407,6 +408,26 @@ def _area_name(names: dict[int, str], area_id: int | None) -> str | None:
     return name
 
 
+def _guided_events(complaint: Any) -> QuerySet[ComplaintEvent]:
+    """The events saying a vendor of the case was guided into a market: a
+    disposal with that outcome, or a relocation another app recorded."""
+    return ComplaintEvent.objects.filter(complaint=complaint).filter(
+        Q(action=Action.RELOCATION_LINKED)
+        | Q(action=Action.DISPOSE, payload__guided_into_market=True)
+    )
+
+
+def guided_into_market(*, complaint: Complaint) -> bool:
+    """Whether a vendor of this case was guided into a market (引导入市).
+
+    The case page's lookup (`complaint_case_for`) reads it in its own query.
+    """
+    known = getattr(complaint, "guided_into_market", None)
+    if known is not None:
+        return bool(known)
+    return _guided_events(complaint.pk).exists()
+
+
 def complaint_case_for(*, user: User, pk: int) -> Complaint | None:
     """One case in the user's scope with every row its admin page shows.
 
@@ -426,6 +447,7 @@ def complaint_case_for(*, user: User, pk: int) -> Complaint | None:
             created_by_label=_label_of(
                 get_user_model(), "created_by_id", get_user_model().USERNAME_FIELD
             ),
+            guided_into_market=Exists(_guided_events(OuterRef("pk"))),
         )
         .filter(pk=pk)
         .first()

@@ -93,6 +93,7 @@ def _title_values(complaint: Complaint, event: ComplaintEvent, unit: str) -> dic
         "unit": unit,
         "rating": Satisfaction(rating).label if rating in Satisfaction.values else "",
         "days": payload.get("working_days", 0),
+        "market": payload.get("market", ""),
     }
 
 

@@ -55,8 +55,8 @@ class PublicEntry:
     """How the citizen's timeline tells an event.
 
     `title` may use %(kind)s (request type), %(unit)s (the handling unit),
-    %(rating)s and %(days)s; `details` names the lines shown under it, from
-    `complaints.timeline.DETAILS`.
+    %(rating)s, %(days)s and %(market)s (where a vendor was guided);
+    `details` names the lines shown under it, from `complaints.timeline.DETAILS`.
     """
 
     title: Promise
@@ -232,6 +232,12 @@ ACTIONS: dict[str, ActionSpec] = {
             timeline=PublicEntry(
                 _("The handling time was extended by %(days)d working days.")
             ),
+        ),
+        # Written by `complaint_relocation_record` for the vendors app: the
+        # citizen reads where the vendor went, never who the vendor is.
+        ActionSpec(
+            Action.RELOCATION_LINKED,
+            timeline=PublicEntry(_("A street vendor was guided into %(market)s.")),
         ),
     ]
 }

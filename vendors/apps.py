@@ -9,4 +9,9 @@ class VendorsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the app's message templates with the outbox, and the
         # stall requests' admin (a module of its own beside the ledger's).
+        from complaints import case_panels
         from vendors import admin_requests, messages  # noqa: F401
+        from vendors.case_panel import relocations_panel
+
+        # The relocations of a case on its page; complaints does not import vendors.
+        case_panels.register(relocations_panel)

@@ -184,6 +184,6 @@ def relocation_actions_for(*, user: User, relocation: Relocation) -> list[str]:
     return [
         name
         for name in ACTIONS
-        if name != "offer"
+        if name not in ("offer", "link_complaint")
         and relocation_refusal(user=user, relocation=relocation, action=name) is None
     ]

@@ -59,5 +59,8 @@ ACTIONS: dict[str, RelocationSpec] = {
             STAFF,
             needs_note=True,
         ),
+        # Names the case a relocation came from; the status stays. Like the
+        # offer it is its own service, never an action form.
+        RelocationSpec(A.LINK_COMPLAINT, frozenset(), None, STAFF),
     ]
 }

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
-from complaints import selectors, services
+from complaints import case_panels, selectors, services
 from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
 from complaints.admin.display import (
     status_badge,
@@ -243,6 +243,7 @@ class CaseViews(ExtensionViews):
             "inline_admin_formsets": [],
             "errors": None,
             "preserved_filters": self.get_preserved_filters(request),
+            "case_panels": case_panels.panels_for(request, complaint),
             **context,
         }
         return self.render_change_form(

@@ -176,6 +176,14 @@ class DisposeForm(CaseActionForm):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("What was done. The citizen reads it."),
     )
+    guided_into_market = forms.BooleanField(
+        label=_("Guided into a market"),
+        required=False,
+        help_text=_(
+            "The outcome of a service disposal: the vendor was guided into a "
+            "market. The case page then offers to record the relocation."
+        ),
+    )
     photos_before = PhotosField(label=_("Photos before handling"))
     photos_after = PhotosField(label=_("Photos after handling"))
 

@@ -98,6 +98,14 @@ class ComplaintActionApi(APIView):
             default="",
             help_text="dispose: what was done; the citizen reads it.",
         )
+        guided_into_market = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=(
+                "dispose: the vendor was guided into a market (引导入市); "
+                "method service only."
+            ),
+        )
         category = serializers.SlugRelatedField(
             slug_field="code",
             queryset=Category.objects.all(),

@@ -33,7 +33,14 @@ from complaints.models import (
 from complaints.timeline import public_remark
 
 # Payload keys a citizen may see on the public timeline.
-PUBLIC_DETAILS = ("referral_to", "duplicate_of", "squad", "method", "satisfaction")
+PUBLIC_DETAILS = (
+    "referral_to",
+    "duplicate_of",
+    "squad",
+    "method",
+    "satisfaction",
+    "market",  # where a vendor of the case was guided (relocation_linked)
+)
 NO_MATCH = OpenApiResponse(description="No case matches this reference and phone.")
 THROTTLED = OpenApiResponse(
     description=(

@@ -95,3 +95,6 @@ class Action(models.TextChoices):
     REVEAL_PHONE = "reveal_phone", _("Phone number revealed")
     EXTENSION_REQUEST = "extension_request", _("Extension requested")
     EXTENSION_DECIDE = "extension_decide", _("Extension decided")
+    # Another app (vendors) records that a vendor of this case was guided into
+    # a market; complaints only keeps the line, never the vendor.
+    RELOCATION_LINKED = "relocation_linked", _("Vendor guided into a market")

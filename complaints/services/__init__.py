@@ -9,6 +9,7 @@ these and nothing else.
 - `extensions`: 延期 requests and decisions.
 - `staff`: phone reveals, categories and deadline rules.
 - `tracking`: the citizen's reference and last 4 digits, locked after wrong ones.
+- `outcomes`: what another app records on a case (a vendor guided into a market).
 """
 
 from complaints.services.actions import ACTION_SERVICES, action_inputs, complaint_act
@@ -28,6 +29,7 @@ from complaints.services.intake import (
     complaint_submit_refusal,
     reference_next,
 )
+from complaints.services.outcomes import complaint_relocation_record
 from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
@@ -57,6 +59,7 @@ __all__ = [
     "complaint_merge",
     "complaint_rate",
     "complaint_reject",
+    "complaint_relocation_record",
     "complaint_reopen",
     "complaint_return",
     "complaint_reveal_phone",

@@ -113,9 +113,15 @@ def complaint_dispose(
     result: str = "",
     photos_before: list[PreparedPhoto] | None = None,
     photos_after: list[PreparedPhoto] | None = None,
+    guided_into_market: bool = False,
     expected_status: str | None = None,
 ) -> Complaint:
-    """Report what was done (处置), by the 721 method, with before/after photos."""
+    """Report what was done (处置), by the 721 method, with before/after photos.
+
+    `guided_into_market` (引导入市) is the outcome of a service disposal: the
+    vendor was guided into a market; the event records it, and the vendors
+    app offers to record or link the relocation from the case page.
+    """
     before, after = list(photos_before or []), list(photos_after or [])
 
     def apply(locked: Complaint, now: datetime) -> Change:
@@ -123,6 +129,14 @@ def complaint_dispose(
             raise InvalidInput(
                 _("Choose the method: service, management or enforcement (721)."),
                 field="method",
+            )
+        if guided_into_market and method != Method.SERVICE:
+            raise InvalidInput(
+                _(
+                    "Guiding a vendor into a market is a service outcome: "
+                    "choose the method service, or untick it."
+                ),
+                field="guided_into_market",
             )
         text = required_text(
             result, "resolution", _("Describe what was done: the citizen reads it.")
@@ -133,9 +147,12 @@ def complaint_dispose(
                 _("This category needs a photo from before and one from after."),
                 field=missing,
             )
+        payload: dict[str, object] = {"method": method}
+        if guided_into_market:
+            payload["guided_into_market"] = True
         return Change(
             fields={"method": method, "resolution": text, "disposed_at": now},
-            payload={"method": method},
+            payload=payload,
             opinion=text,
             photos=[(Attachment.Kind.BEFORE, before), (Attachment.Kind.AFTER, after)],
         )

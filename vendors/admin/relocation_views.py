@@ -6,13 +6,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
+from complaints.models import Complaint
+from complaints.selectors import complaints_visible_to
 from vendors import selectors, services
 from vendors.admin.forms import ACTION_FORMS
 from vendors.models import Relocation
@@ -37,8 +45,88 @@ class RelocationViews:
                 wrap(self.act_view),
                 name="{}_{}_act".format(*info),
             ),
+            path(
+                "link-complaint/",
+                wrap(self.link_complaint_view),
+                name="{}_{}_link_complaint".format(*info),
+            ),
             *super().get_urls(),  # type: ignore[misc]
         ]
+
+    def _case_or_404(self, request: HttpRequest, raw: Any) -> Complaint:
+        """A case in the user's scope by its id; another unit's is not there."""
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            pk = None
+        complaint = (
+            complaints_visible_to(user=request.user).filter(pk=pk).first()
+            if pk is not None
+            else None
+        )
+        if complaint is None:
+            raise Http404(gettext("No such case, or it belongs to another unit."))
+        return complaint
+
+    def _case_url(self, complaint: Complaint) -> str:
+        return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The offer form; `?complaint=<id>` (the case page's link) presets the
+        case the vendor came from, which must be in the user's scope."""
+        if "complaint" in request.GET:
+            complaint = self._case_or_404(request, request.GET["complaint"])
+            extra_context = {
+                **(extra_context or {}),
+                "subtitle": gettext("From case %(reference)s")
+                % {"reference": complaint.reference},
+            }
+        return super().add_view(request, form_url, extra_context)  # type: ignore[misc]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        if "complaint" in request.GET:
+            initial["origin_complaint"] = request.GET["complaint"]
+        return initial
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Back to the case an offer was recorded from."""
+        response = super().response_add(request, obj, post_url_continue)  # type: ignore[misc]
+        if (
+            obj.origin_complaint_id is not None
+            and "complaint" in request.GET
+            and "_continue" not in request.POST
+            and "_addanother" not in request.POST
+        ):
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:complaints_complaint_change", args=[obj.origin_complaint_id]
+                )
+            )
+        return response
+
+    def link_complaint_view(self, request: HttpRequest) -> HttpResponse:
+        """Link a relocation of the case's unit that has no case yet (the case
+        page's small form), then go back to the case."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        complaint = self._case_or_404(request, request.POST.get("complaint"))
+        relocation = self._relocation_or_404(request, request.POST.get("relocation"))
+        try:
+            services.relocation_link_complaint(
+                relocation=relocation, complaint=complaint, by=request.user
+            )
+        except Forbidden as err:
+            return self._refused(request, relocation, err.message)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(
+                request,
+                gettext("%(relocation)s is linked to case %(reference)s.")
+                % {"relocation": relocation, "reference": complaint.reference},
+            )
+        return HttpResponseRedirect(self._case_url(complaint))
 
     def _change_url(self, relocation: Relocation) -> str:
         return reverse("admin:vendors_relocation_change", args=[relocation.pk])

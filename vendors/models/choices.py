@@ -60,3 +60,4 @@ class RelocationAction(models.TextChoices):
     MARK_STABLE = "mark_stable", _("Mark stable")
     MARK_RETURNED = "mark_returned", _("Returned to the street")
     DECLINE = "decline", _("Vendor declines")
+    LINK_COMPLAINT = "link_complaint", _("Linked to a case")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from citymgmt.errors import Conflict, InvalidInput, NotAllowed
 from citymgmt.photos import PreparedPhoto
 from complaints.models import Complaint
+from complaints.services import complaint_relocation_record
 from squads.models import Member
 from squads.roles import squad_ids_in_scope
 from vendors.models import (
@@ -186,7 +187,71 @@ def relocation_offer(
         payload={"market": market.name, "stall": stall.number if stall else ""},
         at=now,
     )
+    if origin_complaint is not None:
+        _tell_case(relocation, origin_complaint, by=by)
     return relocation
+
+
+def _tell_case(relocation: Relocation, complaint: Complaint, *, by: User) -> None:
+    """Put the relocation on its case's timeline: the market, never the vendor."""
+    complaint_relocation_record(
+        complaint=complaint,
+        by=by,
+        relocation_id=relocation.pk,
+        market=relocation.market.name,
+        stall=relocation.stall.number if relocation.stall else "",
+    )
+
+
+@transaction.atomic
+def relocation_link_complaint(
+    *, relocation: Relocation, complaint: Complaint, by: User
+) -> Relocation:
+    """Name the case a relocation came from (a vendor guided in after a complaint)."""
+    require_role(
+        by, ACTIONS[A.LINK_COMPLAINT].roles, what=_("link a relocation to a case")
+    )
+    require_scope(
+        by, relocation.squad_id, message=_("No such relocation in your unit.")
+    )
+    require_scope(by, complaint.squad_id, message=_("No such case in your unit."))
+    locked = (
+        Relocation.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("market", "stall")
+        .get(pk=relocation.pk)
+    )
+    if locked.origin_complaint_id == complaint.pk:
+        raise NotAllowed(
+            _("This relocation is already linked to this case."), field="relocation"
+        )
+    if locked.origin_complaint_id is not None:
+        raise NotAllowed(
+            _(
+                "This relocation already comes from another case; a relocation "
+                "has one case of origin."
+            ),
+            field="relocation",
+        )
+    if locked.squad_id != complaint.squad_id:
+        raise NotAllowed(
+            _(
+                "This relocation belongs to another unit than the case; link "
+                "only a relocation of the unit handling the case."
+            ),
+            field="relocation",
+        )
+    locked.origin_complaint = complaint
+    locked.save(update_fields=["origin_complaint", "updated_at"])
+    event_record(
+        locked,
+        action=A.LINK_COMPLAINT,
+        by=by,
+        from_status=locked.status,
+        payload={"complaint": complaint.reference},
+        at=timezone.now(),
+    )
+    _tell_case(locked, complaint, by=by)
+    return locked
 
 
 @transaction.atomic
