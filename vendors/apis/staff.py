@@ -272,7 +272,10 @@ class RelocationDetailApi(APIView):
     @extend_schema(
         operation_id="relocations_retrieve",
         summary="Show a relocation",
-        responses={200: RelocationDetailSerializer},
+        responses={
+            200: RelocationDetailSerializer,
+            404: OpenApiResponse(description="Not found or not in your scope."),
+        },
     )
     def get(self, request: Request, relocation_id: int) -> Response:
         return detail_response(request, in_scope(request, relocation_id))
@@ -312,7 +315,8 @@ class RelocationFollowUpApi(APIView):
             "application/x-www-form-urlencoded": InputSerializer,
         },
         responses={
-            201: OpenApiResponse(RelocationDetailSerializer, description="Recorded.")
+            201: OpenApiResponse(RelocationDetailSerializer, description="Recorded."),
+            404: OpenApiResponse(description="Not found or not in your scope."),
         },
     )
     def post(self, request: Request, relocation_id: int) -> Response:
