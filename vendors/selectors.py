@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citymgmt.errors import DomainError, Forbidden, NotAllowed, NotFound
+from complaints.models import Complaint
+from complaints.selectors import complaints_visible_to
 from squads.roles import User, role_of, squad_ids_in_scope
 from vendors.models import (
     CheckIn,
@@ -86,6 +88,16 @@ def vendors_visible_to(*, user: User) -> QuerySet[Vendor]:
 def hotspots_visible_to(*, user: User) -> QuerySet[Hotspot]:
     return _scoped(
         Hotspot.objects.select_related("community", "squad", "category"), user=user
+    )
+
+
+def hotspot_complaints(*, user: User, hotspot: Hotspot) -> QuerySet[Complaint]:
+    """The hotspot's linked cases that the user may see, newest first."""
+    return (
+        complaints_visible_to(user=user)
+        .filter(hotspots=hotspot)
+        .select_related("category")
+        .order_by("-submitted_at", "-id")
     )
 
 

@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "SquadKindEnum": "squads.models.Squad.Kind",
         "MarketKindEnum": "vendors.models.MarketKind",
         "StallRequestStatusEnum": "vendors.models.StallRequestStatus",
+        "RelocationStatusEnum": "vendors.models.RelocationStatus",
+        "RelocationActionEnum": "vendors.models.RelocationAction",
     },
 }
 

@@ -347,6 +347,7 @@ class HotspotWindowInline(admin.TabularInline):
 @admin.register(Hotspot)
 class HotspotAdmin(ServiceAdmin):
     form = HotspotForm
+    change_form_template = "admin/vendors/hotspot/change_form.html"
     inlines = [HotspotWindowInline]
     list_display = ["name", "community", "squad", "status", "complaint_count"]
     list_filter = ["status", ("squad", UnitFilter)]
@@ -363,6 +364,16 @@ class HotspotAdmin(ServiceAdmin):
     @admin.display(description=_("complaints"), ordering="complaint_total")
     def complaint_count(self, obj: Hotspot) -> int:
         return obj.complaint_total  # type: ignore[attr-defined]
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        """The page lists the linked cases the user may see."""
+        if obj is not None and obj.pk:
+            context["hotspot_complaints"] = list(
+                selectors.hotspot_complaints(user=request.user, hotspot=obj)
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         hotspot = form.instance

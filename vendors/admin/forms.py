@@ -7,6 +7,7 @@ becomes the form's instance, so the admin's save only records the change.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from citymgmt.errors import DomainError
 from citymgmt.forms import add_domain_error
 from citymgmt.photos import PhotosField
+from complaints import references
+from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
 from squads import selectors as squad_selectors
 from vendors import selectors, services
@@ -216,16 +219,67 @@ def _vacant_stalls(user: User) -> QuerySet[Stall]:
     return selectors.stalls_visible_to(user=user).filter(status="vacant")
 
 
+# Between references: spaces, line breaks, commas (also 、 and ，) or semicolons.
+REFERENCE_SEPARATORS = re.compile(r"[\s,;，、；]+")
+
+
 class HotspotForm(ServiceForm):
+    link_references = forms.CharField(
+        label=_("link cases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "References of cases about this place, e.g. 20261123-0042; separate "
+            "several with spaces or commas."
+        ),
+    )
+
     class Meta:
         model = Hotspot
         fields = ["name", "community", "place", "latitude", "longitude", "category"]
 
+    def clean_link_references(self) -> list[Complaint]:
+        """The cases named, each one the user may see; else nothing is linked."""
+        typed = [
+            t
+            for t in REFERENCE_SEPARATORS.split(
+                self.cleaned_data["link_references"] or ""
+            )
+            if t
+        ]
+        if not typed:
+            return []
+        wanted: dict[str, str] = {}
+        for text in typed:
+            reference = references.parse(text)
+            if reference is None:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a case reference like 20261123-0042."),
+                    code="reference",
+                    params={"value": text},
+                )
+            wanted.setdefault(reference, text)
+        found = list(
+            complaints_visible_to(user=self.user).filter(reference__in=list(wanted))
+        )
+        unknown = sorted(set(wanted) - {c.reference for c in found})
+        if unknown:
+            raise forms.ValidationError(
+                _("No case with the reference %(references)s is in your scope."),
+                code="unknown_reference",
+                params={"references": "、".join(unknown)},
+            )
+        return found
+
     def save_through_service(self, data: dict[str, Any]) -> Hotspot:
         existing = data.pop("existing")
+        linked = data.pop("link_references", None) or []
         if existing is not None:
-            return services.hotspot_save(by=self.user, hotspot=existing, **data)
-        return services.hotspot_open(by=self.user, **data)
+            hotspot = services.hotspot_save(by=self.user, hotspot=existing, **data)
+            return services.hotspot_link_complaints(
+                hotspot=hotspot, by=self.user, complaints=linked
+            )
+        return services.hotspot_open(by=self.user, complaints=linked, **data)
 
 
 WEEKDAY_CHOICES = [

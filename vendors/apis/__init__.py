@@ -1,5 +1,18 @@
-"""The vendors API: the public market finder and the anonymous stall request."""
+"""The vendors API: the public market finder, the anonymous stall request, and
+the staff's relocation ledger."""
 
 from vendors.apis.public import MarketDetailApi, MarketListApi, StallRequestApi
+from vendors.apis.staff import (
+    RelocationDetailApi,
+    RelocationFollowUpApi,
+    RelocationListApi,
+)
 
-__all__ = ["MarketDetailApi", "MarketListApi", "StallRequestApi"]
+__all__ = [
+    "MarketDetailApi",
+    "MarketListApi",
+    "RelocationDetailApi",
+    "RelocationFollowUpApi",
+    "RelocationListApi",
+    "StallRequestApi",
+]
