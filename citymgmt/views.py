@@ -1,9 +1,13 @@
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -55,3 +59,40 @@ def favicon(request: HttpRequest) -> FileResponse:
     if not isinstance(path, str):
         raise Http404("No site icon.")
     return FileResponse(open(path, "rb"), content_type="image/x-icon")
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, in words: "1 min 30 s"."""
+    minutes, rest = divmod(max(1, seconds), 60)
+    if minutes and rest:
+        return _("%(minutes)d min %(seconds)d s") % {
+            "minutes": minutes,
+            "seconds": rest,
+        }
+    if minutes:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(seconds)d s") % {"seconds": rest}
+
+
+def throttled_page(
+    request: HttpRequest,
+    retry_after: int,
+    *,
+    form_template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The 429 page of a public form: when to retry, with the form and what was
+    typed in it."""
+    response = render(
+        request,
+        "429.html",
+        {
+            **context,
+            "form_template": form_template,
+            "wait": wait_text(retry_after),
+            "retry_at": timezone.localtime() + timedelta(seconds=retry_after),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +18,7 @@ from citymgmt import pagecache, ratelimit
 from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
+from citymgmt.views import throttled_page
 from complaints import proofs, references, selectors, services
 from complaints.forms import (
     HONEYPOT,
@@ -55,18 +54,6 @@ TYPED_FIELDS = [
 ]
 
 
-def _wait_text(seconds: int) -> str:
-    minutes, rest = divmod(max(1, seconds), 60)
-    if minutes and rest:
-        return _("%(minutes)d min %(seconds)d s") % {
-            "minutes": minutes,
-            "seconds": rest,
-        }
-    if minutes:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    return _("%(seconds)d s") % {"seconds": rest}
-
-
 def _throttled(
     request: HttpRequest,
     verdict: ratelimit.Verdict,
@@ -74,20 +61,9 @@ def _throttled(
     form_template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
-    """The 429 page: when to retry, with the form and what was typed in it."""
-    response = render(
-        request,
-        "429.html",
-        {
-            **context,
-            "form_template": form_template,
-            "wait": _wait_text(verdict.retry_after),
-            "retry_at": timezone.localtime() + timedelta(seconds=verdict.retry_after),
-        },
-        status=429,
+    return throttled_page(
+        request, verdict.retry_after, form_template=form_template, context=context
     )
-    response["Retry-After"] = str(verdict.retry_after)
-    return response
 
 
 def _tracking_url(reference: str) -> str:

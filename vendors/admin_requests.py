@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from citymgmt import phones
 from citymgmt.admin import FilterLookupsOnly
 from citymgmt.errors import DomainError
 from squads.admin import ScopedAdmin
 from vendors.models import StallRequest, StallRequestStatus
 from vendors.selectors_requests import stall_requests_visible_to
 from vendors.services.requests import stall_request_set_status
+
+logger = logging.getLogger(__name__)
 
 
 def _move(
@@ -97,6 +102,23 @@ class StallRequestAdmin(FilterLookupsOnly, ScopedAdmin):
 
     def scoped_queryset(self, request: HttpRequest) -> QuerySet[StallRequest]:
         return stall_requests_visible_to(user=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The unit calls the vendor back: the number in full on the request's own
+        page (the vendor asked to be called; the list keeps it masked), and a
+        log line of who opened it, with the number masked."""
+        found = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if found is not None and found.phone:
+            context["call_phone"] = found.phone
+            context["call_href"] = phones.tel_href(found.phone)
+            logger.info(
+                "%s opened stall request %s to call %s",
+                request.user,
+                found.reference,
+                phones.mask(found.phone),
+            )
+        return super().change_view(request, object_id, form_url, context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

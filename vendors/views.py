@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +16,7 @@ from citymgmt import ratelimit
 from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
+from citymgmt.views import throttled_page
 from vendors import proofs
 from vendors import selectors_public as selectors
 from vendors.forms import HONEYPOT, TYPED_FIELDS, StallRequestForm, StallTrackForm
@@ -32,35 +31,12 @@ def _typed(data: Any, fields: list[str]) -> dict[str, Any]:
     return {name: data.get(name) for name in fields if data.get(name) is not None}
 
 
-def _wait_text(seconds: int) -> str:
-    minutes, rest = divmod(max(1, seconds), 60)
-    if minutes and rest:
-        return _("%(minutes)d min %(seconds)d s") % {
-            "minutes": minutes,
-            "seconds": rest,
-        }
-    if minutes:
-        return _("%(minutes)d min") % {"minutes": minutes}
-    return _("%(seconds)d s") % {"seconds": rest}
-
-
 def _throttled(
     request: HttpRequest, retry_after: int, *, form_template: str, context: dict
 ) -> HttpResponse:
-    """The 429 page: when to retry, with the form and what was typed in it."""
-    response = render(
-        request,
-        "429.html",
-        {
-            **context,
-            "form_template": form_template,
-            "wait": _wait_text(retry_after),
-            "retry_at": timezone.localtime() + timedelta(seconds=retry_after),
-        },
-        status=429,
+    return throttled_page(
+        request, retry_after, form_template=form_template, context=context
     )
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 @require_http_methods(["GET", "HEAD"])

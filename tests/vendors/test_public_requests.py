@@ -215,8 +215,8 @@ def test_tracking_with_wrong_digits_says_nothing_and_locks(client, market, setti
 # The staff's view
 
 
-def test_leaders_see_their_units_requests_with_the_phone_masked(
-    client, client_for, market, squad_leader, other_squad_leader
+def test_leaders_see_their_units_requests_and_may_call_the_vendor_back(
+    client, client_for, market, squad_leader, other_squad_leader, caplog
 ):
     client.post("/markets/request/", form(market=str(market.pk)))
     filed = StallRequest.objects.get()
@@ -224,9 +224,16 @@ def test_leaders_see_their_units_requests_with_the_phone_masked(
     listing = leader.get("/admin/vendors/stallrequest/").content.decode()
     assert filed.reference in listing
     assert "139****5678" in listing and "13912345678" not in listing
-    page = leader.get(f"/admin/vendors/stallrequest/{filed.pk}/change/")
+    # The request's own page gives the number to call (the vendor asked to
+    # be called back), and who opened it is logged with the number masked.
+    with caplog.at_level("INFO", logger="vendors.admin_requests"):
+        page = leader.get(f"/admin/vendors/stallrequest/{filed.pk}/change/")
     assert page.status_code == 200
-    assert "13912345678" not in page.content.decode()
+    assert 'href="tel:13912345678"' in page.content.decode()
+    assert any(
+        filed.reference in r.getMessage() and "139****5678" in r.getMessage()
+        for r in caplog.records
+    )
 
     other = client_for(other_squad_leader)
     assert (
