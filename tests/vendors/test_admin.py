@@ -147,9 +147,14 @@ def test_another_unit_sees_the_market_but_may_not_edit_it(
 ):
     market = ledger["market"]
     c = client_for(other_squad_leader)
-    page = c.get(f"{ADMIN}/market/{market.pk}/change/").content.decode()
+    page = c.get(
+        f"{ADMIN}/market/{market.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert market.name in page
     assert 'name="_save"' not in page
+    # The opening hours read as a week, not as the stored JSON.
+    assert "星期一：" in page
+    assert '"open"' not in page and "&quot;open&quot;" not in page
     c.post(
         f"{ADMIN}/market/{market.pk}/change/",
         {

@@ -16,7 +16,9 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt.admin import FilterLookupsOnly
@@ -46,6 +48,7 @@ from vendors.models import (
     StallStatus,
     Vendor,
 )
+from vendors.selectors_public import opening_week
 
 CSS = {"all": ["css/admin-vendors.css"]}
 
@@ -119,6 +122,27 @@ class MarketAdmin(ServiceAdmin):
             return False
         return obj is None or selectors.in_scope(
             user=request.user, squad_id=obj.squad_id
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only (another unit's market): the week in words, not JSON.
+            fields = ["opening_week" if f == "opening_hours" else f for f in fields]
+        return fields
+
+    @admin.display(description=_("opening hours"))
+    def opening_week(self, obj: Market) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}：{}",
+            (
+                (
+                    day.name,
+                    "，".join(day.periods) or pgettext("opening hours", "closed"),
+                )
+                for day in opening_week(obj)
+            ),
         )
 
     @admin.display(description=_("capacity"), ordering="capacity")

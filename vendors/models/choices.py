@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MarketKind(models.TextChoices):
@@ -17,7 +18,7 @@ class StallStatus(models.TextChoices):
     VACANT = "vacant", _("vacant")
     RESERVED = "reserved", _("reserved")
     OCCUPIED = "occupied", _("occupied")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("stall", "closed")
 
 
 class HotspotStatus(models.TextChoices):
