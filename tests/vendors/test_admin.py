@@ -3,7 +3,7 @@ the relocation's page and action forms, and what is masked."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.db import connection
@@ -397,3 +397,44 @@ def test_a_window_ending_before_it_starts_is_refused_and_nothing_saved(
     assert "The window must end after it starts." in response.content.decode()
     assert not Hotspot.objects.exists()
     assert not HotspotWindow.objects.exists()
+
+
+def test_a_visit_photo_is_shown_to_its_unit_and_refused_to_another(
+    tree, client_for, squad_leader, other_squad_leader, officer, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from citymgmt.photos import prepare_photo
+    from vendors.services import followup_record
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    market = make_market(tree, squad_leader, name="三号市场", stalls=1)
+    relocation = moved(officer, market, number="A01", days_ago=20)
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(buffer, "JPEG")
+    photo = prepare_photo(
+        SimpleUploadedFile("stall.jpg", buffer.getvalue(), content_type="image/jpeg")
+    )
+    visit = followup_record(
+        relocation=relocation,
+        by=officer,
+        visited_on=relocation.moved_on + timedelta(days=7),
+        present=True,
+        note="在摊位上",
+        photo=photo,
+    )
+    url = f"{ADMIN}/relocation/visit-photo/{visit.pk}"
+
+    leader = client_for(squad_leader)
+    page = leader.get(f"{ADMIN}/relocation/{relocation.pk}/change/").content.decode()
+    assert f'src="{url}/thumbnail/"' in page
+    shown = leader.get(f"{url}/file/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    assert b"".join(shown.streaming_content)[:2] == b"\xff\xd8"
+
+    other = client_for(other_squad_leader)
+    assert other.get(f"{url}/file/").status_code == 404
+    assert other.get(f"{url}/thumbnail/").status_code == 404

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -50,8 +51,38 @@ class RelocationViews:
                 wrap(self.link_complaint_view),
                 name="{}_{}_link_complaint".format(*info),
             ),
+            path(
+                "visit-photo/<int:followup_id>/<str:which>/",
+                wrap(self.visit_photo_view),
+                name="{}_{}_visit_photo".format(*info),
+            ),
             *super().get_urls(),  # type: ignore[misc]
         ]
+
+    def visit_photo_view(
+        self, request: HttpRequest, followup_id: int, which: str
+    ) -> HttpResponse:
+        """Stream a follow-up visit's photo to staff who may see its relocation;
+        photos have no public URL."""
+        if which not in ("file", "thumbnail"):
+            raise Http404
+        visit = (
+            selectors.followups_visible_to(user=request.user)
+            .filter(pk=followup_id)
+            .first()
+        )
+        if visit is None:
+            raise Http404(gettext("No such photo, or it belongs to another unit."))
+        stored = visit.photo_thumbnail if which == "thumbnail" else visit.photo
+        if not stored:
+            raise Http404
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404(gettext("The photo file is missing.")) from None
+        response = FileResponse(handle, content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def _case_or_404(self, request: HttpRequest, raw: Any) -> Complaint:
         """A case in the user's scope by its id; another unit's is not there."""
