@@ -438,3 +438,34 @@ def test_a_visit_photo_is_shown_to_its_unit_and_refused_to_another(
     other = client_for(other_squad_leader)
     assert other.get(f"{url}/file/").status_code == 404
     assert other.get(f"{url}/thumbnail/").status_code == 404
+
+
+def test_a_check_in_photo_is_shown_to_its_unit_and_refused_to_another(
+    ledger, client_for, squad_leader, other_squad_leader, officer, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from citymgmt.photos import prepare_photo
+    from vendors.services import checkin_record
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 120, 200)).save(buffer, "JPEG")
+    photo = prepare_photo(
+        SimpleUploadedFile("post.jpg", buffer.getvalue(), content_type="image/jpeg")
+    )
+    checkin = checkin_record(
+        post=ledger["post"], by=officer, vendors_present=0, photo=photo
+    )
+    url = f"{ADMIN}/checkin/photo/{checkin.pk}"
+
+    leader = client_for(squad_leader)
+    page = leader.get(f"{ADMIN}/checkin/{checkin.pk}/change/").content.decode()
+    assert f'src="{url}/thumbnail/"' in page
+    assert leader.get(f"{url}/file/").status_code == 200
+
+    other = client_for(other_squad_leader)
+    assert other.get(f"{url}/file/").status_code == 404

@@ -16,7 +16,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ from vendors.admin.forms import (
     StallForm,
     VendorForm,
 )
-from vendors.admin.relocation_views import RelocationViews
+from vendors.admin.relocation_views import RelocationViews, photo_response
 from vendors.models import (
     CheckIn,
     DutyPost,
@@ -498,6 +499,43 @@ class CheckInAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None:
+            # A recorded check-in is read only: its photo as a picture.
+            fields = [f for f in fields if f != "photo_upload"] + ["photo_shown"]
+        return fields
+
+    @admin.display(description=_("photo"))
+    def photo_shown(self, obj: CheckIn) -> str:
+        if not obj.photo:
+            return "—"
+        url = reverse("admin:vendors_checkin_photo", args=[obj.pk, "file"])
+        thumbnail = reverse("admin:vendors_checkin_photo", args=[obj.pk, "thumbnail"])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">'
+            '<img src="{}" alt="{}" class="cd-visit-thumb"></a>',
+            url,
+            thumbnail,
+            gettext("photo"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "photo/<int:checkin_id>/<str:which>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="vendors_checkin_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request: HttpRequest, checkin_id: int, which: str):
+        """Stream a check-in's photo to staff who may see its post (another
+        unit: 404); photos have no public URL."""
+        found = selectors.checkins_visible_to(user=request.user).filter(pk=checkin_id)
+        return photo_response(found.first(), which)
 
 
 # The hotspot suggestions register their own admin.

@@ -28,6 +28,23 @@ from vendors.models import Relocation
 from vendors.workflow import ACTIONS
 
 
+def photo_response(row: Any, which: str) -> HttpResponse:
+    """Stream the photo (`file`) or its thumbnail of a visit or check-in the
+    user may see (`row`, None when not in their scope: 404)."""
+    if row is None or which not in ("file", "thumbnail"):
+        raise Http404(gettext("No such photo, or it belongs to another unit."))
+    stored = row.photo_thumbnail if which == "thumbnail" else row.photo
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(gettext("The photo file is missing.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 class RelocationViews:
     """Views of RelocationAdmin beyond Django's own; mixed into the ModelAdmin."""
 
@@ -64,25 +81,12 @@ class RelocationViews:
     ) -> HttpResponse:
         """Stream a follow-up visit's photo to staff who may see its relocation;
         photos have no public URL."""
-        if which not in ("file", "thumbnail"):
-            raise Http404
         visit = (
             selectors.followups_visible_to(user=request.user)
             .filter(pk=followup_id)
             .first()
         )
-        if visit is None:
-            raise Http404(gettext("No such photo, or it belongs to another unit."))
-        stored = visit.photo_thumbnail if which == "thumbnail" else visit.photo
-        if not stored:
-            raise Http404
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404(gettext("The photo file is missing.")) from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return photo_response(visit, which)
 
     def _case_or_404(self, request: HttpRequest, raw: Any) -> Complaint:
         """A case in the user's scope by its id; another unit's is not there."""
