@@ -7,7 +7,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ParamSpec
 
@@ -37,24 +37,32 @@ from squads.models import Area, Squad
 from squads.roles import CITIZEN, role_of
 
 
-def reference_next(*, at: datetime | None = None) -> str:
-    """Hand out the next reference of the day: 20261123-0042.
-
-    One upsert that increments and returns the counter, so concurrent
-    submissions never share a number (the row lock lasts until commit, so
-    `_file` takes the number last, just before the inserts).
-    """
-    day = timezone.localdate(at or timezone.now())
-    table = connection.ops.quote_name("complaints_dailysequence")
+def day_counter_next(*, table: str, day: date) -> int:
+    """The next number of the day in a counter table (day unique, last): one
+    upsert that increments and returns it, so concurrent callers never share
+    a number. The row stays locked until commit: take the number last."""
+    quoted = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 "
+            f"INSERT INTO {quoted} (day, last) VALUES (%s, 1) "  # noqa: S608
+            f"ON CONFLICT (day) DO UPDATE SET last = {quoted}.last + 1 "
             "RETURNING last",
             [day],
         )
         (number,) = cursor.fetchone()
-    return references.make(day, number)
+    return int(number)
+
+
+def reference_next(*, at: datetime | None = None) -> str:
+    """Hand out the next reference of the day: 20261123-0042.
+
+    `_file` takes the number last, just before the inserts (the day's row
+    stays locked until commit).
+    """
+    day = timezone.localdate(at or timezone.now())
+    return references.make(
+        day, day_counter_next(table="complaints_dailysequence", day=day)
+    )
 
 
 def _account(by: User | None) -> User | None:

@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 FAILURE_SCOPE = "complaint-track-failures"
 
 
-def _locked(retry_after: int) -> TooManyAttempts:
+def reference_locked(retry_after: int) -> TooManyAttempts:
+    """The refusal while a reference is locked after wrong last-4 digits (the
+    complaint's and the stall request's tracking say the same)."""
     minutes = max(1, math.ceil(retry_after / 60))
     at = timezone.localtime() + timedelta(seconds=retry_after)
     return TooManyAttempts(
@@ -66,7 +68,7 @@ def complaint_track(
             client,
             verdict.retry_after,
         )
-        raise _locked(verdict.retry_after)
+        raise reference_locked(verdict.retry_after)
     complaint = selectors.complaint_for_tracking(
         reference=reference, phone_last4=phone_last4
     )

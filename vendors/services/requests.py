@@ -10,20 +10,20 @@ leaders' notices to the outbox in the same transaction.
 from __future__ import annotations
 
 import logging
-import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from citymgmt import phones, ratelimit
-from citymgmt.errors import InvalidInput, NotAllowed, TooManyAttempts
+from citymgmt.errors import InvalidInput, NotAllowed
 from citymgmt.notifications.services import notify, notify_many, staff_messages
+from complaints.services.intake import day_counter_next
+from complaints.services.tracking import reference_locked
 from squads.models import Member, Squad
 from squads.roles import LEADERS, Role
 from vendors.models import Market, StallRequest, StallRequestStatus
@@ -69,16 +69,9 @@ def reference_normalize(value: str | None) -> str:
 def reference_next(*, at: datetime | None = None) -> str:
     """Hand out the next stall request reference of the day (one upsert)."""
     day = timezone.localdate(at or timezone.now())
-    table = connection.ops.quote_name("vendors_stallrequestsequence")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [day],
-        )
-        (number,) = cursor.fetchone()
-    return reference_make(day, number)
+    return reference_make(
+        day, day_counter_next(table="vendors_stallrequestsequence", day=day)
+    )
 
 
 def covering_unit(market: Market | None) -> Squad | None:
@@ -227,24 +220,6 @@ def stall_request_submit(
     return request
 
 
-def _locked(retry_after: int) -> TooManyAttempts:
-    minutes = max(1, math.ceil(retry_after / 60))
-    at = timezone.localtime() + timedelta(seconds=retry_after)
-    return TooManyAttempts(
-        ngettext(
-            "Too many wrong digits were typed for this reference. For your "
-            "safety it is locked: try again in %(minutes)d minute (after "
-            "%(time)s).",
-            "Too many wrong digits were typed for this reference. For your "
-            "safety it is locked: try again in %(minutes)d minutes (after "
-            "%(time)s).",
-            minutes,
-        )
-        % {"minutes": minutes, "time": at.strftime("%H:%M")},
-        retry_after=retry_after,
-    )
-
-
 def stall_request_for_tracking(
     *, reference: str, phone_last4: str
 ) -> StallRequest | None:
@@ -274,7 +249,7 @@ def stall_request_track(
             reference,
             client,
         )
-        raise _locked(verdict.retry_after)
+        raise reference_locked(verdict.retry_after)
     found = stall_request_for_tracking(reference=reference, phone_last4=phone_last4)
     if found is None:
         ratelimit.fail(FAILURE_SCOPE, reference, rate)
