@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +15,7 @@ from citymgmt.errors import DomainError, TooManyAttempts
 from citymgmt.forms import add_domain_error
 from citymgmt.middleware import reads_partial_body, refusal
 from citymgmt.views import throttled_page
+from complaints.forms import initial_from
 from vendors import proofs
 from vendors import selectors_public as selectors
 from vendors.forms import HONEYPOT, TYPED_FIELDS, StallRequestForm, StallTrackForm
@@ -25,10 +24,6 @@ from vendors.services import requests as services
 
 FORM_TEMPLATE = "vendors/_request_form.html"
 TRACK_FORM_TEMPLATE = "vendors/_track_form.html"
-
-
-def _typed(data: Any, fields: list[str]) -> dict[str, Any]:
-    return {name: data.get(name) for name in fields if data.get(name) is not None}
 
 
 def _throttled(
@@ -100,7 +95,7 @@ def _submitted(form: StallRequestForm) -> StallRequest | None:
 def request_new(request: HttpRequest) -> HttpResponse:
     body_refusal = getattr(request, "body_refusal", None)
     if body_refusal is not None:
-        form = StallRequestForm(initial=_typed(request.POST, TYPED_FIELDS))
+        form = StallRequestForm(initial=initial_from(request.POST, fields=TYPED_FIELDS))
         return refusal(
             request,
             body_refusal,
@@ -114,7 +109,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
             settings.STALL_REQUEST_RATE,
         )
         if not verdict.allowed:
-            form = StallRequestForm(initial=_typed(request.POST, TYPED_FIELDS))
+            form = StallRequestForm(
+                initial=initial_from(request.POST, fields=TYPED_FIELDS)
+            )
             return _throttled(
                 request,
                 verdict.retry_after,
@@ -186,7 +183,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
         )
         if not verdict.allowed:
             form = StallTrackForm(
-                initial=_typed(request.POST, ["reference", "phone_last4"])
+                initial=initial_from(request.POST, fields=["reference", "phone_last4"])
             )
             return _throttled(
                 request,
