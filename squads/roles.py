@@ -285,6 +285,30 @@ for _role in ("dispatcher", "squad_leader", "instructor", "supervisor"):
     ROLE_PERMISSIONS[_role] += _STALL_REQUESTS_READ + _STALL_REQUESTS_HANDLE
 
 
+# Campaigns (campaigns/): every member of staff reads the campaigns, their
+# metrics and road segments; a unit's members record its tallies (the services
+# check the unit); leaders keep their unit's road segments; supervisors run
+# campaigns and keep the metrics.
+_CAMPAIGNS_READ = [
+    f"campaigns.view_{model}"
+    for model in ("metric", "campaign", "campaigntarget", "roadsegment", "tally")
+]
+_CAMPAIGNS_TALLY = ["campaigns.add_tally", "campaigns.change_tally"]
+_CAMPAIGNS_SEGMENTS = ["campaigns.add_roadsegment", "campaigns.change_roadsegment"]
+_CAMPAIGNS_RUN = [
+    f"campaigns.{action}_{model}"
+    for model in ("campaign", "campaigntarget", "metric")
+    for action in ("add", "change")
+]
+ROLE_PERMISSIONS["dispatcher"] += _CAMPAIGNS_READ
+ROLE_PERMISSIONS["officer"] += _CAMPAIGNS_READ + _CAMPAIGNS_TALLY
+for _role in ("squad_leader", "instructor"):
+    ROLE_PERMISSIONS[_role] += _CAMPAIGNS_READ + _CAMPAIGNS_TALLY + _CAMPAIGNS_SEGMENTS
+ROLE_PERMISSIONS["supervisor"] += (
+    _CAMPAIGNS_READ + _CAMPAIGNS_TALLY + _CAMPAIGNS_SEGMENTS + _CAMPAIGNS_RUN
+)
+
+
 def sync_role_groups(apps) -> None:
     """Create one group per role and give it exactly the permissions listed above."""
     from django.apps import apps as global_apps

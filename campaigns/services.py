@@ -1,0 +1,426 @@
+"""Writes of the campaigns app: campaigns, road segments and daily tallies.
+
+Every service is keyword-only, runs in one transaction and raises only
+`citymgmt.errors.DomainError`. `tally_record` is an upsert on the tally's
+natural key (campaign, unit, date, road segment): entering the same day again
+replaces its figures, never adds to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import User as AuthUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import (
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    CampaignTarget,
+    Metric,
+    MetricKind,
+    RoadSegment,
+    Tally,
+    TallyValue,
+)
+from campaigns.selectors import campaign_metrics, campaign_participant_ids, in_scope
+from citymgmt.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    full_clean_or_refuse,
+)
+from complaints.models import Category
+from squads.models import Area, Member, Squad
+from squads.roles import LEADERS, UNIT_ROLES, Role, User, role_of
+
+RUNS_CAMPAIGNS = frozenset({Role.SUPERVISOR})
+KEEPS_SEGMENTS = LEADERS | {Role.SUPERVISOR}
+RECORDS_TALLIES = UNIT_ROLES | {Role.SUPERVISOR}
+
+Value = Decimal | int | float | str | None
+
+
+def _user_row(by: User) -> AuthUser | None:
+    return by if isinstance(by, AuthUser) else None
+
+
+def _require_role(by: User, roles: Iterable[str], message: str) -> str:
+    role = role_of(user=by)
+    if role not in set(roles):
+        raise Forbidden(message)
+    assert role is not None  # noqa: S101
+    return role
+
+
+# --- campaigns -------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    by: User,
+    campaign: Campaign | None = None,
+    name: str,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    lead_squad: Squad,
+    leader: Member | None = None,
+    squads: Iterable[Squad] = (),
+    categories: Iterable[Category] = (),
+    road_segments: Iterable[RoadSegment] = (),
+    targets: Mapping[str, Value] | None = None,
+    parent: Campaign | None = None,
+    description: str = "",
+) -> Campaign:
+    """Create a campaign (planned) or change one that is not closed.
+
+    `targets` maps metric codes to the campaign's target (None: counted, no
+    target); its order is the order of the grid's and the workbook's columns.
+    """
+    _require_role(by, RUNS_CAMPAIGNS, _("Only a supervisor may set up campaigns."))
+    if campaign is not None:
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status == CampaignStatus.CLOSED:
+            raise NotAllowed(_("This campaign is closed; its figures are final."))
+    else:
+        campaign = Campaign(created_by=_user_row(by))
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Give the campaign a name."), field="name")
+    if kind not in CampaignKind.values:
+        raise InvalidInput(_("Choose the kind of campaign."), field="kind")
+    if ends_on < starts_on:
+        raise InvalidInput(
+            _("The campaign must end on or after the day it starts."), field="ends_on"
+        )
+    if parent is not None and (parent.pk == campaign.pk or parent.parent_id):
+        raise InvalidInput(
+            _("A drive can only be part of a campaign that is not itself a drive."),
+            field="parent",
+        )
+    if leader is not None and leader.squad_id != lead_squad.pk:
+        raise InvalidInput(
+            _("The leader must be a member of the lead unit."), field="leader"
+        )
+    if campaign.pk is not None:
+        outside = campaign.tallies.filter(~_in_period(starts_on, ends_on)).exists()
+        if outside:
+            raise InvalidInput(
+                _("Some tallies fall outside this period; the period must cover them."),
+                field="starts_on",
+            )
+    campaign.name = name
+    campaign.kind = kind
+    campaign.starts_on = starts_on
+    campaign.ends_on = ends_on
+    campaign.lead_squad = lead_squad
+    campaign.leader = leader
+    campaign.parent = parent
+    campaign.description = description or ""
+    full_clean_or_refuse(campaign, validate_constraints=False)
+    campaign.save()
+    campaign.squads.set(list(squads))
+    campaign.categories.set(list(categories))
+    campaign.road_segments.set(list(road_segments))
+    if targets is not None:
+        _set_targets(campaign, targets)
+    return campaign
+
+
+def _in_period(starts_on: dt.date, ends_on: dt.date) -> Q:
+    return Q(date__gte=starts_on, date__lte=ends_on)
+
+
+def _set_targets(campaign: Campaign, targets: Mapping[str, Value]) -> None:
+    metrics = {m.code: m for m in Metric.objects.filter(code__in=list(targets))}
+    unknown = [code for code in targets if code not in metrics]
+    if unknown:
+        raise InvalidInput(
+            _("Unknown metric: %(codes)s.") % {"codes": ", ".join(unknown)},
+            field="targets",
+        )
+    kept = []
+    for position, (code, raw) in enumerate(targets.items(), 1):
+        metric = metrics[code]
+        target = None if raw in (None, "") else _number(raw, metric, field="targets")
+        CampaignTarget.objects.update_or_create(
+            campaign=campaign,
+            metric=metric,
+            defaults={"target": target, "position": position},
+        )
+        kept.append(metric.pk)
+    dropped = CampaignTarget.objects.filter(campaign=campaign).exclude(
+        metric_id__in=kept
+    )
+    if (
+        dropped.exists()
+        and TallyValue.objects.filter(
+            tally__campaign=campaign,
+            metric_id__in=dropped.values("metric_id"),
+        ).exists()
+    ):
+        raise InvalidInput(
+            _("A metric that has figures cannot be taken out of the campaign."),
+            field="targets",
+        )
+    dropped.delete()
+
+
+def _move(campaign: Campaign, *, by: User, source: str, target: str) -> Campaign:
+    _require_role(
+        by, RUNS_CAMPAIGNS, _("Only a supervisor may start or close a campaign.")
+    )
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != source:
+        raise NotAllowed(
+            _("The campaign is %(status)s; it cannot be %(action)s.")
+            % {
+                "status": CampaignStatus(campaign.status).label,
+                "action": _("started")
+                if target == CampaignStatus.RUNNING
+                else _("closed"),
+            }
+        )
+    campaign.status = target
+    now = timezone.now()
+    if target == CampaignStatus.RUNNING:
+        campaign.started_at = now
+    else:
+        campaign.closed_at = now
+    campaign.save(update_fields=["status", "started_at", "closed_at"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_start(*, campaign: Campaign, by: User) -> Campaign:
+    """planned → running: units may tally from now on."""
+    return _move(
+        campaign, by=by, source=CampaignStatus.PLANNED, target=CampaignStatus.RUNNING
+    )
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
+    """running → closed: the tallies are final and locked."""
+    return _move(
+        campaign, by=by, source=CampaignStatus.RUNNING, target=CampaignStatus.CLOSED
+    )
+
+
+# --- road segments ---------------------------------------------------------
+
+
+@transaction.atomic
+def road_segment_save(
+    *,
+    by: User,
+    segment: RoadSegment | None = None,
+    name: str,
+    street: Area,
+    squad: Squad,
+    leader: Member | None = None,
+    description: str = "",
+    active: bool = True,
+) -> RoadSegment:
+    """Create or change a road segment (包靠路段) of a unit in the user's scope."""
+    _require_role(
+        by, KEEPS_SEGMENTS, _("Only a unit's leaders may keep its road segments.")
+    )
+    if not in_scope(user=by, squad_id=squad.pk) or (
+        segment is not None and not in_scope(user=by, squad_id=segment.squad_id)
+    ):
+        raise NotFound(_("No such unit."))
+    if street.level != Area.Level.STREET:
+        raise InvalidInput(_("Choose a street or town."), field="street")
+    if leader is not None and leader.squad_id != squad.pk:
+        raise InvalidInput(
+            _("The responsible leader must be a member of the unit."), field="leader"
+        )
+    segment = segment or RoadSegment()
+    segment.name = (name or "").strip()
+    segment.street = street
+    segment.squad = squad
+    segment.leader = leader
+    segment.description = description or ""
+    segment.active = active
+    full_clean_or_refuse(segment)
+    segment.save()
+    return segment
+
+
+# --- tallies ---------------------------------------------------------------
+
+
+def _number(raw: Value, metric: Metric, *, field: str) -> Decimal:
+    """A figure for a metric: a number, not negative, whole where it counts."""
+    label = metric.name_zh
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(
+            _("%(metric)s: “%(value)s” is not a number.")
+            % {"metric": label, "value": raw},
+            field=field,
+        ) from None
+    if not value.is_finite():
+        raise InvalidInput(
+            _("%(metric)s: “%(value)s” is not a number.")
+            % {"metric": label, "value": raw},
+            field=field,
+        )
+    if value < 0:
+        raise InvalidInput(
+            _("%(metric)s cannot be negative.") % {"metric": label}, field=field
+        )
+    if metric.kind == MetricKind.COUNT and value != value.to_integral_value():
+        raise InvalidInput(
+            _("%(metric)s is a count: give a whole number.") % {"metric": label},
+            field=field,
+        )
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            _("%(metric)s: at most two decimal places.") % {"metric": label},
+            field=field,
+        )
+    if value >= Decimal("1e12"):
+        raise InvalidInput(
+            _("%(metric)s: the figure is too large.") % {"metric": label}, field=field
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def tally_refusal(
+    *,
+    campaign: Campaign,
+    squad: Squad,
+    date: dt.date,
+    road_segment: RoadSegment | None,
+    participants: set[int] | None = None,
+    segment_ids: set[int] | None = None,
+    today: dt.date | None = None,
+) -> InvalidInput | NotAllowed | None:
+    """Why this tally cannot be recorded (None: it can). Shared with the import."""
+    if campaign.status == CampaignStatus.CLOSED:
+        return NotAllowed(_("The campaign is closed; its tallies are locked."))
+    if campaign.status == CampaignStatus.PLANNED:
+        return NotAllowed(_("The campaign has not started yet."))
+    if not (campaign.starts_on <= date <= campaign.ends_on):
+        return InvalidInput(
+            _("%(date)s is outside the campaign's period (%(start)s to %(end)s).")
+            % {"date": date, "start": campaign.starts_on, "end": campaign.ends_on},
+            field="date",
+        )
+    if date > (today or timezone.localdate()):
+        return InvalidInput(
+            _("A tally cannot be for a day still to come."), field="date"
+        )
+    if participants is None:
+        participants = campaign_participant_ids(campaign=campaign)
+    if squad.pk not in participants:
+        return InvalidInput(
+            _("%(unit)s does not take part in this campaign.") % {"unit": squad.name},
+            field="squad",
+        )
+    if road_segment is not None:
+        if segment_ids is None:
+            segment_ids = set(campaign.road_segments.values_list("pk", flat=True))
+        if road_segment.pk not in segment_ids:
+            return InvalidInput(
+                _("The road segment %(name)s is not one of this campaign's.")
+                % {"name": road_segment.name},
+                field="road_segment",
+            )
+        if road_segment.squad_id != squad.pk:
+            return InvalidInput(
+                _("The road segment %(name)s belongs to another unit.")
+                % {"name": road_segment.name},
+                field="road_segment",
+            )
+    return None
+
+
+@transaction.atomic
+def tally_record(
+    *,
+    by: User,
+    campaign: Campaign,
+    squad: Squad,
+    date: dt.date,
+    values: Mapping[str, Value],
+    road_segment: RoadSegment | None = None,
+    notes: str | None = None,
+) -> Tally:
+    """Record a unit's figures for a day: an upsert on the natural key.
+
+    `values` maps metric codes to figures; a blank or None figure clears that
+    metric. Recording the same day again replaces its figures. `notes=None`
+    keeps the notes the tally has.
+    """
+    _require_role(by, RECORDS_TALLIES, _("Your role may not record tallies."))
+    if not in_scope(user=by, squad_id=squad.pk):
+        raise NotFound(_("No such unit."))
+    # The campaign row is locked for the moment of the write: closing it
+    # waits for a tally being written, and a tally waits for a close.
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    refusal = tally_refusal(
+        campaign=campaign, squad=squad, date=date, road_segment=road_segment
+    )
+    if refusal is not None:
+        raise refusal
+    metrics = {m.code: m for m in campaign_metrics(campaign=campaign)}
+    figures: dict[int, Decimal] = {}
+    for code, raw in values.items():
+        metric = metrics.get(code)
+        if metric is None:
+            raise InvalidInput(
+                _("%(code)s is not a metric of this campaign.") % {"code": code},
+                field=code,
+            )
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        figures[metric.pk] = _number(raw, metric, field=code)
+    tally = _tally_row(campaign, squad, date, road_segment, by)
+    if notes is not None:
+        tally.notes = notes
+    tally.recorded_by = _user_row(by)
+    tally.save(update_fields=["notes", "recorded_by", "updated_at"])
+    TallyValue.objects.filter(tally=tally).exclude(metric_id__in=list(figures)).delete()
+    for metric_id, value in figures.items():
+        TallyValue.objects.update_or_create(
+            tally=tally, metric_id=metric_id, defaults={"value": value}
+        )
+    return tally
+
+
+def _tally_row(
+    campaign: Campaign,
+    squad: Squad,
+    date: dt.date,
+    road_segment: RoadSegment | None,
+    by: User,
+) -> Tally:
+    """The tally of this natural key, created if new, locked either way."""
+    key = {
+        "campaign": campaign,
+        "squad": squad,
+        "date": date,
+        "road_segment": road_segment,
+    }
+    tally = Tally.objects.select_for_update().filter(**key).first()
+    if tally is not None:
+        return tally
+    try:
+        with transaction.atomic():
+            return Tally.objects.create(**key)
+    except IntegrityError:
+        # Another request created it a moment ago: take that one.
+        return Tally.objects.select_for_update().get(**key)
