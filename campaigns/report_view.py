@@ -32,7 +32,6 @@ from campaigns.report import (
 )
 from campaigns.selectors import campaigns_visible_to
 
-
 NOT_A_DATE = pgettext_lazy(CONTEXT, "Give the date as year-month-day, 2020-04-06.")
 
 
