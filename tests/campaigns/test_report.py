@@ -130,7 +130,7 @@ def test_the_summary_has_a_merged_title_and_a_two_level_header_under_groups(
         "清理小广告",
         "张贴违停告知单",
         "施划标线",
-        "办结投诉",
+        "已结案件",
         "引导入市摊贩",
     ]
     assert [sheet.cell(6, c).value for c in range(3, 9)] == [
@@ -438,3 +438,30 @@ def test_sheet_names_are_short_unique_and_without_forbidden_characters():
         "abc(2)",
     ]
     assert all(len(name) <= 31 for name in taken)
+
+
+def test_a_campaign_without_figures_or_targets_still_makes_a_workbook(
+    tree, supervisor, client_for, report_url
+):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ahead = make_campaign(
+        by=supervisor,
+        lead=tree.unit_b,
+        starts_on=today + timedelta(days=10),
+        ends_on=today + timedelta(days=20),
+        targets={},
+        start=False,
+    )
+
+    book = download(client_for(supervisor), report_url(ahead))
+    summary, unit = book["汇总"], book["城区二中队"]
+
+    assert book.sheetnames == ["汇总", "城区二中队"]
+    assert summary["C4"].value == "系统统计"
+    assert [summary["C7"].value, summary["D7"].value] == [0, 0]
+    assert summary["A8"].value == "合计"
+    assert summary["A9"].value is None  # no targets: no 目标 row
+    assert unit["A4"].value == "日期"
+    assert unit["A6"].value == "合计"  # no day has come yet
