@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +15,9 @@ class VendorsConfig(AppConfig):
 
         # The relocations of a case on its page; complaints does not import vendors.
         case_panels.register(relocations_panel)
+        # The vendors guided into markets, a campaign's linked count; campaigns
+        # does not import vendors (vendors → campaigns, and only when installed).
+        if apps.is_installed("campaigns"):
+            from vendors import campaign_counts
+
+            campaign_counts.register()
