@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -116,7 +115,3 @@ def clean_expired(*, now: float | None = None) -> int:
             pass
     return removed
 
-
-def clear_all() -> None:
-    """Delete every kept upload (tests, and `manage.py` housekeeping)."""
-    shutil.rmtree(_root(), ignore_errors=True)

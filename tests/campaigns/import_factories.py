@@ -107,3 +107,21 @@ def csv_bytes(
 def day(n: int) -> dt.date:
     """The n-th day of May 2020."""
     return START + dt.timedelta(days=n - 1)
+
+
+def seed_metrics() -> None:
+    """The metrics migration 0002 seeds, again after a transactional test's flush."""
+    from campaigns.metric_data import METRICS as SEEDED
+    from campaigns.models import Metric
+
+    for position, (code, name_zh, name_en, unit, kind) in enumerate(SEEDED, 1):
+        Metric.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "unit": unit,
+                "kind": kind,
+                "position": position * 10,
+            },
+        )
