@@ -114,4 +114,3 @@ def clean_expired(*, now: float | None = None) -> int:
         except OSError:
             pass
     return removed
-
