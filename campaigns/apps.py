@@ -7,5 +7,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("campaigns")
 
     def ready(self) -> None:
-        # The campaign page's tools register when their modules are imported.
+        # The campaign page's tools register themselves when their modules are imported.
         from campaigns import report_view  # noqa: F401
+        from campaigns.imports import views  # noqa: F401

@@ -9,14 +9,17 @@ replaces its figures, never adds to them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User as AuthUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.models import (
     Campaign,
@@ -31,6 +34,8 @@ from campaigns.models import (
 )
 from campaigns.selectors import campaign_metrics, campaign_participant_ids, in_scope
 from citymgmt.errors import (
+    Conflict,
+    DomainError,
     Forbidden,
     InvalidInput,
     NotAllowed,
@@ -39,7 +44,7 @@ from citymgmt.errors import (
 )
 from complaints.models import Category
 from squads.models import Area, Member, Squad
-from squads.roles import LEADERS, UNIT_ROLES, Role, User, role_of
+from squads.roles import LEADERS, UNIT_ROLES, Role, User, role_of, squad_ids_in_scope
 
 RUNS_CAMPAIGNS = frozenset({Role.SUPERVISOR})
 KEEPS_SEGMENTS = LEADERS | {Role.SUPERVISOR}
@@ -298,6 +303,15 @@ def _number(raw: Value, metric: Metric, *, field: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def campaign_tally_refusal(*, campaign: Campaign) -> NotAllowed | None:
+    """Why no tally of this campaign can be recorded now (None: they can)."""
+    if campaign.status == CampaignStatus.CLOSED:
+        return NotAllowed(_("The campaign is closed; its tallies are locked."))
+    if campaign.status == CampaignStatus.PLANNED:
+        return NotAllowed(_("The campaign has not started yet."))
+    return None
+
+
 def tally_refusal(
     *,
     campaign: Campaign,
@@ -309,10 +323,9 @@ def tally_refusal(
     today: dt.date | None = None,
 ) -> InvalidInput | NotAllowed | None:
     """Why this tally cannot be recorded (None: it can). Shared with the import."""
-    if campaign.status == CampaignStatus.CLOSED:
-        return NotAllowed(_("The campaign is closed; its tallies are locked."))
-    if campaign.status == CampaignStatus.PLANNED:
-        return NotAllowed(_("The campaign has not started yet."))
+    closed = campaign_tally_refusal(campaign=campaign)
+    if closed is not None:
+        return closed
     if not (campaign.starts_on <= date <= campaign.ends_on):
         return InvalidInput(
             _("%(date)s is outside the campaign's period (%(start)s to %(end)s).")
@@ -348,6 +361,35 @@ def tally_refusal(
     return None
 
 
+def tally_figures(
+    *, values: Mapping[str, Value], metrics: Mapping[str, Metric]
+) -> tuple[dict[int, Decimal], list[InvalidInput]]:
+    """A tally's figures by metric id, and why each figure that cannot be used.
+
+    `metrics` are the campaign's, by code; a blank or None figure is left out
+    (recording the tally clears that metric).
+    """
+    figures: dict[int, Decimal] = {}
+    problems: list[InvalidInput] = []
+    for code, raw in values.items():
+        metric = metrics.get(code)
+        if metric is None:
+            problems.append(
+                InvalidInput(
+                    _("%(code)s is not a metric of this campaign.") % {"code": code},
+                    field=code,
+                )
+            )
+            continue
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        try:
+            figures[metric.pk] = _number(raw, metric, field=code)
+        except InvalidInput as problem:
+            problems.append(problem)
+    return figures, problems
+
+
 @transaction.atomic
 def tally_record(
     *,
@@ -377,17 +419,9 @@ def tally_record(
     if refusal is not None:
         raise refusal
     metrics = {m.code: m for m in campaign_metrics(campaign=campaign)}
-    figures: dict[int, Decimal] = {}
-    for code, raw in values.items():
-        metric = metrics.get(code)
-        if metric is None:
-            raise InvalidInput(
-                _("%(code)s is not a metric of this campaign.") % {"code": code},
-                field=code,
-            )
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            continue
-        figures[metric.pk] = _number(raw, metric, field=code)
+    figures, problems = tally_figures(values=values, metrics=metrics)
+    if problems:
+        raise problems[0]
     tally = _tally_row(campaign, squad, date, road_segment, by)
     if notes is not None:
         tally.notes = notes
@@ -424,3 +458,291 @@ def _tally_row(
     except IntegrityError:
         # Another request created it a moment ago: take that one.
         return Tally.objects.select_for_update().get(**key)
+
+
+# --- many tallies at once (the Excel import) --------------------------------
+
+
+class TallyOutcome(models.TextChoices):
+    """What recording an entry does to its tally."""
+
+    NEW = "new", pgettext_lazy("tally outcome", "new")
+    UPDATE = "update", pgettext_lazy("tally outcome", "update")
+    UNCHANGED = "unchanged", pgettext_lazy("tally outcome", "unchanged")
+    ERROR = "error", pgettext_lazy("tally outcome", "error")
+
+
+@dataclass(frozen=True)
+class TallyEntry:
+    """One tally to record: what `tally_record` takes, as a value."""
+
+    squad: Squad
+    date: dt.date
+    values: Mapping[str, Value]
+    road_segment: RoadSegment | None = None
+    notes: str | None = None
+
+
+@dataclass
+class TallyEntryResult:
+    outcome: str = TallyOutcome.NEW
+    errors: list[DomainError] = field(default_factory=list)
+    # The entries (indices) with the same unit, day and road segment.
+    duplicates: list[int] = field(default_factory=list)
+    # The figures the tally holds now, by metric id (None: no tally yet).
+    before: dict[int, Decimal] | None = None
+    figures: dict[int, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class TallyBatch:
+    results: list[TallyEntryResult]
+    # What the outcomes were decided on: a confirmation names the one it saw.
+    fingerprint: str
+
+    @property
+    def has_errors(self) -> bool:
+        return any(result.errors for result in self.results)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(TallyOutcome.values, 0)
+        for result in self.results:
+            counts[result.outcome] += 1
+        return counts
+
+
+@dataclass
+class _Existing:
+    tally: Tally
+    values: dict[int, tuple[int, Decimal]]  # metric id: (value id, value)
+
+
+@transaction.atomic
+def tallies_record_many(
+    *,
+    by: User,
+    campaign: Campaign,
+    entries: Sequence[TallyEntry],
+    dry_run: bool = False,
+    expected: str | None = None,
+    today: dt.date | None = None,
+) -> TallyBatch:
+    """Record many tallies at once, each checked as `tally_record` checks one.
+
+    Every entry is an upsert on the natural key with the same refusals and
+    messages; entries that change nothing are not written. With `dry_run`
+    nothing is written: the batch says what each entry would do. Otherwise
+    nothing is written unless every entry can be recorded (`InvalidInput`,
+    the batch in `extra["batch"]`) and, when `expected` is given, the
+    outcomes are still those of that earlier dry run (`Conflict`, likewise).
+    The lookups and writes are a fixed number of bulk statements, whatever
+    the number of entries.
+    """
+    _require_role(by, RECORDS_TALLIES, _("Your role may not record tallies."))
+    rows = Campaign.objects.all() if dry_run else Campaign.objects.select_for_update()
+    campaign = rows.get(pk=campaign.pk)
+    closed = campaign_tally_refusal(campaign=campaign)
+    if closed is not None:
+        raise closed
+    today = today or timezone.localdate()
+    participants = campaign_participant_ids(campaign=campaign)
+    segment_ids = set(campaign.road_segments.values_list("pk", flat=True))
+    metrics = {m.code: m for m in campaign_metrics(campaign=campaign)}
+    scope = squad_ids_in_scope(user=by)
+
+    results = [TallyEntryResult() for _entry in entries]
+    by_key: dict[tuple[int, dt.date, int | None], list[int]] = {}
+    for index, (entry, result) in enumerate(zip(entries, results, strict=True)):
+        if scope is not None and entry.squad.pk not in scope:
+            result.errors.append(NotFound(_("No such unit."), field="squad"))
+            continue
+        refusal = tally_refusal(
+            campaign=campaign,
+            squad=entry.squad,
+            date=entry.date,
+            road_segment=entry.road_segment,
+            participants=participants,
+            segment_ids=segment_ids,
+            today=today,
+        )
+        if refusal is not None:
+            result.errors.append(refusal)
+        result.figures, problems = tally_figures(values=entry.values, metrics=metrics)
+        result.errors.extend(problems)
+        by_key.setdefault(_key(entry), []).append(index)
+    for indices in by_key.values():
+        if len(indices) > 1:
+            for index in indices:
+                results[index].duplicates = [i for i in indices if i != index]
+                results[index].errors.append(
+                    InvalidInput(
+                        _("The same unit, day and road segment come more than once."),
+                        field="date",
+                        extra={"duplicate": True},
+                    )
+                )
+
+    existing = _existing_tallies(campaign, entries, results)
+    digest = hashlib.sha256()
+    for index, (entry, result) in enumerate(zip(entries, results, strict=True)):
+        found = existing.get(_key(entry))
+        if found is not None:
+            result.before = {m: value for m, (_pk, value) in found.values.items()}
+        if result.errors:
+            result.outcome = TallyOutcome.ERROR
+        elif found is None:
+            result.outcome = TallyOutcome.NEW
+        elif result.figures == result.before and (
+            entry.notes is None or entry.notes == found.tally.notes
+        ):
+            result.outcome = TallyOutcome.UNCHANGED
+        else:
+            result.outcome = TallyOutcome.UPDATE
+        digest.update(
+            repr(
+                (
+                    index,
+                    result.outcome,
+                    found.tally.pk if found else None,
+                    found.tally.updated_at.isoformat() if found else None,
+                    found.tally.notes if found else None,
+                    sorted((result.before or {}).items()),
+                    sorted(result.figures.items()),
+                    entry.notes,
+                )
+            ).encode()
+        )
+    batch = TallyBatch(results=results, fingerprint=digest.hexdigest())
+    if dry_run:
+        return batch
+    if batch.has_errors:
+        raise InvalidInput(
+            _("%(count)s rows cannot be recorded; nothing was recorded.")
+            % {"count": sum(1 for r in results if r.errors)},
+            extra={"batch": batch},
+        )
+    if expected is not None and expected != batch.fingerprint:
+        raise Conflict(
+            _(
+                "The tallies changed since the preview (someone recorded some of "
+                "these days); check the rows again and confirm."
+            ),
+            extra={"batch": batch},
+        )
+    _write_tallies(by, campaign, entries, results, existing)
+    return batch
+
+
+def _key(entry: TallyEntry) -> tuple[int, dt.date, int | None]:
+    segment = entry.road_segment.pk if entry.road_segment is not None else None
+    return (entry.squad.pk, entry.date, segment)
+
+
+def _existing_tallies(
+    campaign: Campaign,
+    entries: Sequence[TallyEntry],
+    results: Sequence[TallyEntryResult],
+) -> dict[tuple[int, dt.date, int | None], _Existing]:
+    """The tallies (and their figures) the entries would replace, in two queries."""
+    keyed = [e for e, r in zip(entries, results, strict=True) if not r.errors]
+    if not keyed:
+        return {}
+    squads = {e.squad.pk for e in keyed}
+    first = min(e.date for e in keyed)
+    last = max(e.date for e in keyed)
+    near = Q(campaign=campaign, squad_id__in=squads, date__gte=first, date__lte=last)
+    tallies = {
+        t.pk: _Existing(t, {})
+        for t in Tally.objects.filter(near).only(
+            "pk", "squad_id", "date", "road_segment_id", "notes", "updated_at"
+        )
+    }
+    values = TallyValue.objects.filter(
+        tally__campaign=campaign,
+        tally__squad_id__in=squads,
+        tally__date__gte=first,
+        tally__date__lte=last,
+    ).values_list("pk", "tally_id", "metric_id", "value")
+    for pk, tally_id, metric_id, value in values:
+        if tally_id in tallies:
+            tallies[tally_id].values[metric_id] = (pk, value)
+    return {
+        (e.tally.squad_id, e.tally.date, e.tally.road_segment_id): e
+        for e in tallies.values()
+    }
+
+
+# Rows per INSERT or UPDATE statement.
+_BATCH = 1000
+
+
+def _write_tallies(
+    by: User,
+    campaign: Campaign,
+    entries: Sequence[TallyEntry],
+    results: Sequence[TallyEntryResult],
+    existing: Mapping[tuple[int, dt.date, int | None], _Existing],
+) -> None:
+    """Insert the new tallies, update the changed ones, upsert their figures."""
+    recorder = _user_row(by)
+    now = timezone.now()
+    created: list[tuple[Tally, dict[int, Decimal]]] = []
+    changed: list[Tally] = []
+    upserts: list[TallyValue] = []
+    cleared: list[int] = []
+    for entry, result in zip(entries, results, strict=True):
+        if result.outcome == TallyOutcome.NEW:
+            tally = Tally(
+                campaign=campaign,
+                squad_id=entry.squad.pk,
+                date=entry.date,
+                road_segment_id=_key(entry)[2],
+                notes=entry.notes or "",
+                recorded_by=recorder,
+            )
+            created.append((tally, result.figures))
+        elif result.outcome == TallyOutcome.UPDATE:
+            found = existing[_key(entry)]
+            tally = found.tally
+            if entry.notes is not None:
+                tally.notes = entry.notes
+            tally.recorded_by = recorder
+            tally.updated_at = now
+            changed.append(tally)
+            for metric_id, value in result.figures.items():
+                held = found.values.get(metric_id)
+                if held is None or held[1] != value:
+                    upserts.append(
+                        TallyValue(tally_id=tally.pk, metric_id=metric_id, value=value)
+                    )
+            cleared.extend(
+                pk for m, (pk, _v) in found.values.items() if m not in result.figures
+            )
+    try:
+        with transaction.atomic():
+            Tally.objects.bulk_create([t for t, _f in created], batch_size=_BATCH)
+    except IntegrityError:
+        # Every tally writer locks the campaign first, so only a writer that
+        # does not would get here.
+        raise Conflict(
+            _("Someone recorded some of these days at the same moment; try again.")
+        ) from None
+    for tally, figures in created:
+        upserts.extend(
+            TallyValue(tally_id=tally.pk, metric_id=metric_id, value=value)
+            for metric_id, value in figures.items()
+        )
+    if changed:
+        Tally.objects.bulk_update(
+            changed, ["notes", "recorded_by", "updated_at"], batch_size=_BATCH
+        )
+    for start in range(0, len(cleared), _BATCH):
+        TallyValue.objects.filter(pk__in=cleared[start : start + _BATCH]).delete()
+    if upserts:
+        TallyValue.objects.bulk_create(
+            upserts,
+            batch_size=_BATCH,
+            update_conflicts=True,
+            unique_fields=["tally", "metric"],
+            update_fields=["value"],
+        )

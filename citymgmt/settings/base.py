@@ -330,3 +330,12 @@ CELERY_DB_REUSE_MAX = 1000 if WORKER_DB_CONN_MAX_AGE else None
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "max_retries": 0}
+
+# Campaigns: the Excel import of tallies. An upload is kept (in its own
+# folder, outside MEDIA_ROOT, per user) between its preview and the
+# confirmation for TALLY_IMPORT_KEEP_SECONDS; larger or longer files are
+# refused with a message.
+TALLY_IMPORT_DIR = read_str("TALLY_IMPORT_DIR") or str(VAR_DIR / "imports")
+TALLY_IMPORT_KEEP_SECONDS = read_int("TALLY_IMPORT_KEEP_SECONDS", 3600, minimum=60)
+TALLY_IMPORT_MAX_BYTES = read_int("TALLY_IMPORT_MAX_MB", 10, minimum=1) * 1024 * 1024
+TALLY_IMPORT_MAX_ROWS = read_int("TALLY_IMPORT_MAX_ROWS", 50_000, minimum=1)

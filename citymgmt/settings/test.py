@@ -19,3 +19,5 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded photos from tests go to a throwaway folder, not var/media.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="citydesk-test-media-")
+# Uploads kept between an import's preview and its confirmation, likewise.
+TALLY_IMPORT_DIR = tempfile.mkdtemp(prefix="citydesk-test-imports-")
