@@ -350,10 +350,16 @@ def tally_photo_path(instance: models.Model, filename: str) -> str:
 
 
 class TallyPhoto(models.Model):
+    """A photo of a day's work, re-encoded without metadata; no public URL."""
+
     tally = models.ForeignKey(
         Tally, verbose_name=_("tally"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to=tally_photo_path)
+    # What the grid and the tally's page show (320 px), streamed like the photo.
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=tally_photo_path, blank=True
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

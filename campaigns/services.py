@@ -9,10 +9,12 @@ replaces its figures, never adds to them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User as AuthUser
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +29,7 @@ from campaigns.models import (
     MetricKind,
     RoadSegment,
     Tally,
+    TallyPhoto,
     TallyValue,
 )
 from campaigns.selectors import campaign_metrics, campaign_participant_ids, in_scope
@@ -37,6 +40,7 @@ from citymgmt.errors import (
     NotFound,
     full_clean_or_refuse,
 )
+from citymgmt.photos import PreparedPhoto
 from complaints.models import Category
 from squads.models import Area, Member, Squad
 from squads.roles import LEADERS, UNIT_ROLES, Role, User, role_of
@@ -46,6 +50,11 @@ KEEPS_SEGMENTS = LEADERS | {Role.SUPERVISOR}
 RECORDS_TALLIES = UNIT_ROLES | {Role.SUPERVISOR}
 
 Value = Decimal | int | float | str | None
+
+# A day's notes: a few lines, not a report.
+TALLY_NOTES_MAX = 2000
+# Photos one tally keeps (each upload may add PHOTO_MAX_COUNT at most).
+TALLY_PHOTOS_MAX = 12
 
 
 def _user_row(by: User) -> AuthUser | None:
@@ -88,7 +97,7 @@ def campaign_save(
     """
     _require_role(by, RUNS_CAMPAIGNS, _("Only a supervisor may set up campaigns."))
     if campaign is not None:
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         if campaign.status == CampaignStatus.CLOSED:
             raise NotAllowed(_("This campaign is closed; its figures are final."))
     else:
@@ -102,7 +111,14 @@ def campaign_save(
         raise InvalidInput(
             _("The campaign must end on or after the day it starts."), field="ends_on"
         )
-    if parent is not None and (parent.pk == campaign.pk or parent.parent_id):
+    if parent is not None:
+        parent = Campaign.objects.get(pk=parent.pk)  # as it is now, not as read
+    if parent is not None and (
+        parent.pk == campaign.pk
+        or parent.parent_id
+        or (campaign.pk is not None and campaign.drives.exists())
+    ):
+        # Two levels only: a campaign and its drives.
         raise InvalidInput(
             _("A drive can only be part of a campaign that is not itself a drive."),
             field="parent",
@@ -111,7 +127,10 @@ def campaign_save(
         raise InvalidInput(
             _("The leader must be a member of the lead unit."), field="leader"
         )
+    squads = list(squads)
+    road_segments = list(road_segments)
     if campaign.pk is not None:
+        _refuse_dropping_tallied(campaign, lead_squad, squads, road_segments)
         outside = campaign.tallies.filter(~_in_period(starts_on, ends_on)).exists()
         if outside:
             raise InvalidInput(
@@ -128,12 +147,53 @@ def campaign_save(
     campaign.description = description or ""
     full_clean_or_refuse(campaign, validate_constraints=False)
     campaign.save()
-    campaign.squads.set(list(squads))
+    campaign.squads.set(squads)
     campaign.categories.set(list(categories))
-    campaign.road_segments.set(list(road_segments))
+    campaign.road_segments.set(road_segments)
     if targets is not None:
         _set_targets(campaign, targets)
     return campaign
+
+
+def _refuse_dropping_tallied(
+    campaign: Campaign,
+    lead_squad: Squad,
+    squads: list[Squad],
+    road_segments: list[RoadSegment],
+) -> None:
+    """A unit or road segment that has tallies stays in the campaign.
+
+    Its figures would stay in the totals while nobody could correct them.
+    """
+    kept_units = {s.pk for s in squads} | {lead_squad.pk}
+    gone = set(
+        campaign.tallies.exclude(squad_id__in=kept_units)
+        .order_by()
+        .values_list("squad__name", flat=True)
+        .distinct()
+    )
+    if gone:
+        raise InvalidInput(
+            _("%(units)s already recorded tallies; the unit cannot leave the campaign.")
+            % {"units": "、".join(sorted(gone))},
+            field="squads",
+        )
+    gone = set(
+        campaign.tallies.filter(road_segment__isnull=False)
+        .exclude(road_segment_id__in=[r.pk for r in road_segments])
+        .order_by()
+        .values_list("road_segment__name", flat=True)
+        .distinct()
+    )
+    if gone:
+        raise InvalidInput(
+            _(
+                "Tallies were recorded on %(segments)s; the road segment cannot "
+                "leave the campaign."
+            )
+            % {"segments": "、".join(sorted(gone))},
+            field="road_segments",
+        )
 
 
 def _in_period(starts_on: dt.date, ends_on: dt.date) -> Q:
@@ -179,7 +239,7 @@ def _move(campaign: Campaign, *, by: User, source: str, target: str) -> Campaign
     _require_role(
         by, RUNS_CAMPAIGNS, _("Only a supervisor may start or close a campaign.")
     )
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if campaign.status != source:
         raise NotAllowed(
             _("The campaign is %(status)s; it cannot be %(action)s.")
@@ -216,6 +276,56 @@ def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
     )
 
 
+# --- metrics ---------------------------------------------------------------
+
+
+@transaction.atomic
+def metric_save(
+    *,
+    by: User,
+    metric: Metric | None = None,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    kind: str = MetricKind.COUNT,
+    active: bool = True,
+    position: int = 0,
+) -> Metric:
+    """Create a metric, or change one; what its figures mean stays as it was."""
+    _require_role(by, RUNS_CAMPAIGNS, _("Only a supervisor may keep the metrics."))
+    code = (code or "").strip()
+    if metric is not None:
+        metric = Metric.objects.select_for_update(no_key=True).get(pk=metric.pk)
+        if code != metric.code:
+            # Templates, imports and workbooks name the column by its code.
+            raise InvalidInput(
+                _("A metric's code cannot change once it is saved."), field="code"
+            )
+        if (unit != metric.unit or kind != metric.kind) and TallyValue.objects.filter(
+            metric=metric
+        ).exists():
+            raise InvalidInput(
+                _(
+                    "Figures were recorded in this metric; its unit and kind "
+                    "stay as they were."
+                ),
+                field="unit" if unit != metric.unit else "kind",
+            )
+    else:
+        metric = Metric()
+    metric.code = code
+    metric.name_zh = (name_zh or "").strip()
+    metric.name_en = (name_en or "").strip()
+    metric.unit = unit
+    metric.kind = kind
+    metric.active = active
+    metric.position = position
+    full_clean_or_refuse(metric)
+    metric.save()
+    return metric
+
+
 # --- road segments ---------------------------------------------------------
 
 
@@ -235,6 +345,8 @@ def road_segment_save(
     _require_role(
         by, KEEPS_SEGMENTS, _("Only a unit's leaders may keep its road segments.")
     )
+    if segment is not None:
+        segment = RoadSegment.objects.select_for_update(no_key=True).get(pk=segment.pk)
     if not in_scope(user=by, squad_id=squad.pk) or (
         segment is not None and not in_scope(user=by, squad_id=segment.squad_id)
     ):
@@ -244,6 +356,15 @@ def road_segment_save(
     if leader is not None and leader.squad_id != squad.pk:
         raise InvalidInput(
             _("The responsible leader must be a member of the unit."), field="leader"
+        )
+    if (
+        segment is not None
+        and segment.squad_id != squad.pk
+        and segment.tallies.exists()
+    ):
+        raise InvalidInput(
+            _("Tallies were recorded on this road segment; it stays with its unit."),
+            field="squad",
         )
     segment = segment or RoadSegment()
     segment.name = (name or "").strip()
@@ -286,14 +407,16 @@ def _number(raw: Value, metric: Metric, *, field: str) -> Decimal:
             _("%(metric)s is a count: give a whole number.") % {"metric": label},
             field=field,
         )
+    # Before quantize: a huge figure ("1e100") has more digits than the
+    # decimal context holds, and quantize would raise instead of refusing.
+    if value >= Decimal("1e12"):
+        raise InvalidInput(
+            _("%(metric)s: the figure is too large.") % {"metric": label}, field=field
+        )
     if value != value.quantize(Decimal("0.01")):
         raise InvalidInput(
             _("%(metric)s: at most two decimal places.") % {"metric": label},
             field=field,
-        )
-    if value >= Decimal("1e12"):
-        raise InvalidInput(
-            _("%(metric)s: the figure is too large.") % {"metric": label}, field=field
         )
     return value.quantize(Decimal("0.01"))
 
@@ -370,7 +493,7 @@ def tally_record(
         raise NotFound(_("No such unit."))
     # The campaign row is locked for the moment of the write: closing it
     # waits for a tally being written, and a tally waits for a close.
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     refusal = tally_refusal(
         campaign=campaign, squad=squad, date=date, road_segment=road_segment
     )
@@ -388,17 +511,43 @@ def tally_record(
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         figures[metric.pk] = _number(raw, metric, field=code)
+    if notes is not None and len(notes) > TALLY_NOTES_MAX:
+        raise InvalidInput(
+            _("The notes may be at most %(max)d characters.")
+            % {"max": TALLY_NOTES_MAX},
+            field="notes",
+        )
     tally = _tally_row(campaign, squad, date, road_segment, by)
     if notes is not None:
         tally.notes = notes
     tally.recorded_by = _user_row(by)
     tally.save(update_fields=["notes", "recorded_by", "updated_at"])
-    TallyValue.objects.filter(tally=tally).exclude(metric_id__in=list(figures)).delete()
-    for metric_id, value in figures.items():
-        TallyValue.objects.update_or_create(
-            tally=tally, metric_id=metric_id, defaults={"value": value}
-        )
+    _replace_values(tally, figures)
     return tally
+
+
+def _replace_values(tally: Tally, figures: Mapping[int, Decimal]) -> None:
+    """Make the tally's values exactly `figures` ({metric_id: value})."""
+    existing = {v.metric_id: v for v in TallyValue.objects.filter(tally=tally)}
+    gone = [v.pk for metric_id, v in existing.items() if metric_id not in figures]
+    if gone:
+        TallyValue.objects.filter(pk__in=gone).delete()
+    changed = [
+        v
+        for metric_id, v in existing.items()
+        if metric_id in figures and v.value != figures[metric_id]
+    ]
+    for value in changed:
+        value.value = figures[value.metric_id]
+    if changed:
+        TallyValue.objects.bulk_update(changed, ["value"])
+    new = [
+        TallyValue(tally=tally, metric_id=metric_id, value=value)
+        for metric_id, value in figures.items()
+        if metric_id not in existing
+    ]
+    if new:
+        TallyValue.objects.bulk_create(new)
 
 
 def _tally_row(
@@ -424,3 +573,42 @@ def _tally_row(
     except IntegrityError:
         # Another request created it a moment ago: take that one.
         return Tally.objects.select_for_update().get(**key)
+
+
+@transaction.atomic
+def tally_photos_add(
+    *, by: User, tally: Tally, photos: Iterable[PreparedPhoto]
+) -> list[TallyPhoto]:
+    """Add photos of the day's work to a tally of a unit in the user's scope."""
+    _require_role(by, RECORDS_TALLIES, _("Your role may not record tallies."))
+    if not in_scope(user=by, squad_id=tally.squad_id):
+        raise NotFound(_("No such tally."))
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=tally.campaign_id)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise NotAllowed(_("The campaign is closed; its tallies are locked."))
+    if campaign.status == CampaignStatus.PLANNED:
+        raise NotAllowed(_("The campaign has not started yet."))
+    photos = list(photos)
+    if not photos:
+        return []
+    kept = TallyPhoto.objects.filter(tally_id=tally.pk).count()
+    if kept + len(photos) > TALLY_PHOTOS_MAX:
+        raise InvalidInput(
+            _(
+                "A day's tally keeps at most %(max)d photos; it has %(kept)d, "
+                "and %(count)d were chosen."
+            )
+            % {"max": TALLY_PHOTOS_MAX, "kept": kept, "count": len(photos)},
+            field="photos",
+        )
+    rows = []
+    for photo in photos:
+        row = TallyPhoto(tally_id=tally.pk)
+        stem = uuid.uuid4().hex
+        row.image.save(f"{stem}.jpg", ContentFile(photo.data), save=False)
+        row.thumbnail.save(
+            f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False
+        )
+        row.save()
+        rows.append(row)
+    return rows
