@@ -18,6 +18,7 @@ from campaigns.models import (
     Metric,
     RoadSegment,
     Tally,
+    TallyPhoto,
     TallyValue,
 )
 from squads.models import Squad
@@ -133,3 +134,11 @@ def week_tallies(
         )
     )
     return {tally.date: tally for tally in tallies}
+
+
+def tally_photos_visible_to(*, user: User) -> QuerySet[TallyPhoto]:
+    qs = TallyPhoto.objects.all()
+    scope = squad_ids_in_scope(user=user)
+    if scope is None:
+        return qs
+    return qs.filter(tally__squad_id__in=scope)

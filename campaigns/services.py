@@ -241,14 +241,12 @@ def _move(campaign: Campaign, *, by: User, source: str, target: str) -> Campaign
     )
     campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if campaign.status != source:
+        status = CampaignStatus(campaign.status).label
         raise NotAllowed(
-            _("The campaign is %(status)s; it cannot be %(action)s.")
-            % {
-                "status": CampaignStatus(campaign.status).label,
-                "action": _("started")
-                if target == CampaignStatus.RUNNING
-                else _("closed"),
-            }
+            _("The campaign is %(status)s; it cannot be started.") % {"status": status}
+            if target == CampaignStatus.RUNNING
+            else _("The campaign is %(status)s; it cannot be closed.")
+            % {"status": status}
         )
     campaign.status = target
     now = timezone.now()
@@ -421,6 +419,18 @@ def _number(raw: Value, metric: Metric, *, field: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def figure_refusal(*, metric: Metric, raw: Value) -> InvalidInput | None:
+    """Why a figure cannot be recorded for a metric (None: it can, or it is
+    blank). Lets a form or an import name every bad cell at once."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        _number(raw, metric, field=metric.code)
+    except InvalidInput as refused:
+        return refused
+    return None
+
+
 def tally_refusal(
     *,
     campaign: Campaign,
@@ -517,18 +527,27 @@ def tally_record(
             % {"max": TALLY_NOTES_MAX},
             field="notes",
         )
-    tally = _tally_row(campaign, squad, date, road_segment, by)
-    if notes is not None:
-        tally.notes = notes
-    tally.recorded_by = _user_row(by)
-    tally.save(update_fields=["notes", "recorded_by", "updated_at"])
-    _replace_values(tally, figures)
+    tally, created = _tally_row(
+        campaign, squad, date, road_segment, notes=notes or "", by=_user_row(by)
+    )
+    if not created:
+        if notes is not None:
+            tally.notes = notes
+        tally.recorded_by = _user_row(by)
+        tally.save(update_fields=["notes", "recorded_by", "updated_at"])
+    _replace_values(tally, figures, created=created)
     return tally
 
 
-def _replace_values(tally: Tally, figures: Mapping[int, Decimal]) -> None:
+def _replace_values(
+    tally: Tally, figures: Mapping[int, Decimal], *, created: bool = False
+) -> None:
     """Make the tally's values exactly `figures` ({metric_id: value})."""
-    existing = {v.metric_id: v for v in TallyValue.objects.filter(tally=tally)}
+    existing = (
+        {}
+        if created
+        else {v.metric_id: v for v in TallyValue.objects.filter(tally=tally)}
+    )
     gone = [v.pk for metric_id, v in existing.items() if metric_id not in figures]
     if gone:
         TallyValue.objects.filter(pk__in=gone).delete()
@@ -555,9 +574,12 @@ def _tally_row(
     squad: Squad,
     date: dt.date,
     road_segment: RoadSegment | None,
-    by: User,
-) -> Tally:
-    """The tally of this natural key, created if new, locked either way."""
+    *,
+    notes: str,
+    by: AuthUser | None,
+) -> tuple[Tally, bool]:
+    """The tally of this natural key, locked; created (with the notes and
+    who recorded it) if new. The flag says whether it was created."""
     key = {
         "campaign": campaign,
         "squad": squad,
@@ -566,13 +588,13 @@ def _tally_row(
     }
     tally = Tally.objects.select_for_update().filter(**key).first()
     if tally is not None:
-        return tally
+        return tally, False
     try:
         with transaction.atomic():
-            return Tally.objects.create(**key)
+            return Tally.objects.create(**key, notes=notes, recorded_by=by), True
     except IntegrityError:
         # Another request created it a moment ago: take that one.
-        return Tally.objects.select_for_update().get(**key)
+        return Tally.objects.select_for_update().get(**key), False
 
 
 @transaction.atomic
