@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -171,7 +172,9 @@ class CampaignAdmin(ServiceAdmin):
     search_fields = ["name"]
     list_select_related = ["lead_squad"]
     ordering = ["-starts_on", "name"]
-    filter_horizontal = ["squads", "road_segments", "categories"]
+    # A handful of units and segments: boxes to tick; the catalog's many
+    # categories: Django's two-list chooser.
+    filter_horizontal = ["categories"]
     fieldsets = [
         (
             None,
@@ -187,7 +190,10 @@ class CampaignAdmin(ServiceAdmin):
             },
         ),
         (_("Units and road segments"), {"fields": ["squads", "road_segments"]}),
-        (_("Complaints counted"), {"fields": ["categories"]}),
+        (
+            _("Complaints counted"),
+            {"fields": ["categories"], "classes": ["collapse"]},
+        ),
     ]
 
     def scoped_queryset(self, request: HttpRequest):
@@ -202,6 +208,13 @@ class CampaignAdmin(ServiceAdmin):
         if key not in cache:
             cache[key] = super().get_object(request, object_id, from_field)
         return cache[key]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("squads", "road_segments"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple(
+                attrs={"class": "cd-choices"}
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status == CampaignStatus.CLOSED:

@@ -73,7 +73,7 @@ class TargetForm(forms.Form):
         required=False,
         min_value=0,
         max_value=999,
-        widget=forms.NumberInput(attrs={"style": "width: 4em"}),
+        widget=forms.NumberInput(attrs={"class": "cd-order"}),
     )
 
     def __init__(self, *args: Any, metric_choices: list, **kwargs: Any) -> None:

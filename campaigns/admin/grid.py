@@ -268,6 +268,7 @@ def grid_view(model_admin: Any, request: HttpRequest, campaign_id: int) -> HttpR
         "week": week,
         "metrics": metrics,
         "rows": rows,
+        "refused": any(row.has_errors for row in rows),
         "totals": week_totals(rows, metrics),
         "editable": editable,
         "locked": locked,

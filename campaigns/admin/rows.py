@@ -59,6 +59,15 @@ class Row:
         )
 
     @property
+    def messages(self) -> list[str]:
+        """Every refusal of the row, for a summary above a wide table."""
+        return [
+            *self.errors,
+            *(c.error for c in self.cells if c.error),
+            *(m for m in (self.notes_error, self.photos_error) if m),
+        ]
+
+    @property
     def filled(self) -> bool:
         return bool(self.notes.strip() or any(c.value.strip() for c in self.cells))
 
