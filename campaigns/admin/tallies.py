@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import (
     FileResponse,
@@ -150,7 +151,7 @@ class TallyAdmin(TallyExportMixin, ServiceAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
-            raise Http404
+            raise PermissionDenied
         tally = self._tally_or_404(request, object_id)
         campaign = tally.campaign
         metrics = selectors.campaign_metrics(campaign=campaign)

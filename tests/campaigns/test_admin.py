@@ -336,10 +336,16 @@ def test_a_campaign_form_refused_keeps_what_was_typed(tree, client_for, supervis
     assert not Campaign.objects.exists()
     assert "这个指标列了两次" in html
     assert 'value="圣水路停车秩序专项整治"' in html
-    # The metric rows fixed, the period's refusal is next, in Chinese.
-    data.update({"targets-0-target": "两百", "targets-1-metric": ""})
+    # The metric rows fixed, the service refuses the period, in Chinese.
+    data.update({"targets-1-metric": ""})
     html = c.post(f"{ADMIN}/campaign/add/", data).content.decode()
-    assert "结束日期不能早于开始日期" in html or "不是数字" in html
+    assert "专项整治的结束日期不能早于开始日期" in html
+    assert not Campaign.objects.exists()
+    # Then the target that is no number.
+    data.update({"ends_on": days_ago(-20).isoformat()})
+    html = c.post(f"{ADMIN}/campaign/add/", data).content.decode()
+    assert "处罚违停车辆：“两百”不是数字" in html
+    assert 'value="两百"' in html
     assert not Campaign.objects.exists()
 
 
@@ -557,6 +563,74 @@ def test_a_bad_photo_saves_nothing_and_asks_for_the_photos_again(
     assert "note.jpg" in html
     assert "请重新选择照片" in html
     assert figures(drive["a_tally"]) == {"ad_boards_removed": "2.00"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"week": "2026-W99"},
+        {"week": "０"},
+        {"week": "9999-W52"},
+        {"unit": "99999999999999999999999"},
+        {"segment": "-1"},
+    ],
+)
+def test_the_grid_answers_odd_addresses_without_an_error(
+    drive, client_for, officer, query
+):
+    response = client_for(officer).get(grid(drive["campaign"], **query))
+    assert response.status_code in (200, 404)
+
+
+def test_a_campaign_form_without_its_metric_rows_is_refused_not_broken(
+    drive, client_for, supervisor, tree
+):
+    campaign = drive["campaign"]
+    page = client_for(supervisor).post(
+        f"{ADMIN}/campaign/{campaign.pk}/change/",
+        {
+            "name": "改名",
+            "kind": "parking",
+            "starts_on": campaign.starts_on.isoformat(),
+            "ends_on": campaign.ends_on.isoformat(),
+            "lead_squad": tree.brigade.pk,
+        },
+    )
+    assert page.status_code == 200
+    assert "请检查下方的统计指标" in page.content.decode()
+    assert Campaign.objects.get(pk=campaign.pk).name == campaign.name
+
+
+def test_a_campaign_form_keeps_a_metric_that_has_figures(
+    drive, client_for, supervisor, tree
+):
+    campaign = drive["campaign"]
+    data = {
+        "name": campaign.name,
+        "kind": campaign.kind,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat(),
+        "lead_squad": tree.brigade.pk,
+        "squads": [tree.unit_a.pk, tree.unit_b.pk],
+        "road_segments": [drive["segment"].pk, drive["theirs"].pk],
+        "targets-TOTAL_FORMS": "3",
+        "targets-INITIAL_FORMS": "3",
+        "targets-0-metric": "ad_boards_removed",
+        "targets-0-target": "40",
+        "targets-0-DELETE": "on",  # unit A removed boards: it stays
+        "targets-1-metric": "posters_cleaned",
+        "targets-1-target": "2500",
+        "targets-2-metric": "lines_painted",
+        "targets-2-target": "1100",
+    }
+    c = client_for(supervisor)
+    page = c.post(f"{ADMIN}/campaign/{campaign.pk}/change/", data)
+    assert page.status_code == 200
+    assert "已有数据的统计指标不能从专项整治中移除" in page.content.decode()
+    assert campaign.targets.count() == 3
+    data.pop("targets-0-DELETE")
+    assert c.post(f"{ADMIN}/campaign/{campaign.pk}/change/", data).status_code == 302
+    assert campaign.targets.get(metric__code="posters_cleaned").target == 2500
 
 
 # --- tallies ---------------------------------------------------------------------
