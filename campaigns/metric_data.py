@@ -44,3 +44,22 @@ METRICS: list[tuple[str, str, str, str, str]] = [
     ),
     ("fines_collected", "罚款金额", "Fines", "元", "money"),
 ]
+
+
+def seed_metrics(apps) -> None:
+    """Create or update every metric listed here (what migration 0002 seeded).
+
+    The test suite calls it after a transactional test's flush.
+    """
+    Metric = apps.get_model("campaigns", "Metric")
+    for position, (code, name_zh, name_en, unit, kind) in enumerate(METRICS, 1):
+        Metric.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "unit": unit,
+                "kind": kind,
+                "position": position * 10,
+            },
+        )

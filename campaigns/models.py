@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.models import Category
 from squads.models import Area, Member, Squad
@@ -36,7 +37,7 @@ class MetricUnit(models.TextChoices):
 class MetricKind(models.TextChoices):
     COUNT = "count", _("count")
     LENGTH = "length", _("length")
-    AREA = "area", _("area")
+    AREA = "area", pgettext_lazy("metric kind", "area")
     MONEY = "money", _("money")
 
 
@@ -55,7 +56,7 @@ class CampaignKind(models.TextChoices):
 class CampaignStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     RUNNING = "running", _("running")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("campaign status", "closed")
 
 
 def _choice_check(field: str, choices: type[models.TextChoices], name: str):
@@ -70,7 +71,9 @@ class Metric(models.Model):
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=64)
     name_en = models.CharField(_("name (English)"), max_length=96)
-    unit = models.CharField(_("unit"), max_length=8, choices=MetricUnit.choices)
+    unit = models.CharField(
+        pgettext_lazy("measure", "unit"), max_length=8, choices=MetricUnit.choices
+    )
     kind = models.CharField(
         _("kind"), max_length=8, choices=MetricKind.choices, default=MetricKind.COUNT
     )
@@ -189,7 +192,7 @@ class Campaign(models.Model):
         related_name="campaigns",
         through="CampaignTarget",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("campaign", "description"), blank=True)
     status = models.CharField(
         _("status"),
         max_length=8,
@@ -206,7 +209,9 @@ class Campaign(models.Model):
         related_name="+",
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("campaign", "closed at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -350,10 +355,16 @@ def tally_photo_path(instance: models.Model, filename: str) -> str:
 
 
 class TallyPhoto(models.Model):
+    """A photo of a day's work, re-encoded without metadata; no public URL."""
+
     tally = models.ForeignKey(
         Tally, verbose_name=_("tally"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to=tally_photo_path)
+    # What the grid and the tally's page show (320 px), streamed like the photo.
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=tally_photo_path, blank=True
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -8,9 +8,20 @@ through these querysets, so another unit's row is a 404.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
 
-from campaigns.models import Campaign, CampaignTarget, Metric, RoadSegment, Tally
+from django.db.models import Prefetch, Q, QuerySet
+
+from campaigns.models import (
+    Campaign,
+    CampaignTarget,
+    Metric,
+    RoadSegment,
+    Tally,
+    TallyPhoto,
+    TallyValue,
+)
+from squads.models import Squad
 from squads.roles import User, squad_ids_in_scope
 
 
@@ -66,3 +77,68 @@ def campaign_metrics(*, campaign: Campaign) -> list[Metric]:
             "metric"
         )
     ]
+
+
+def campaign_targets(*, campaign: Campaign) -> list[CampaignTarget]:
+    """The campaign's metrics with their targets, in the campaign's order."""
+    return list(
+        CampaignTarget.objects.filter(campaign=campaign).select_related("metric")
+    )
+
+
+def campaign_units(*, campaign: Campaign, user: User | None = None) -> list[Squad]:
+    """The units that tally for the campaign (lead and participants), in one
+    query, narrowed to the user's scope when a user is given."""
+    qs = Squad.objects.filter(
+        Q(pk=campaign.lead_squad_id)
+        | Q(
+            pk__in=Campaign.squads.through.objects.filter(
+                campaign_id=campaign.pk
+            ).values("squad_id")
+        )
+    )
+    if user is not None:
+        scope = squad_ids_in_scope(user=user)
+        if scope is not None:
+            qs = qs.filter(pk__in=scope)
+    return list(qs.order_by("position", "code"))
+
+
+def unit_segments(*, campaign: Campaign, squad: Squad) -> list[RoadSegment]:
+    """The campaign's road segments that this unit answers for."""
+    return list(campaign.road_segments.filter(squad=squad).order_by("name", "pk"))
+
+
+def week_tallies(
+    *,
+    campaign: Campaign,
+    squad: Squad,
+    road_segment: RoadSegment | None,
+    start: dt.date,
+    end: dt.date,
+) -> dict[dt.date, Tally]:
+    """{date: tally} of one unit (and segment) between two days, with their
+    values and photos (three queries)."""
+    tallies = (
+        Tally.objects.filter(
+            campaign=campaign,
+            squad=squad,
+            road_segment=road_segment,
+            date__gte=start,
+            date__lte=end,
+        )
+        .order_by("date")
+        .prefetch_related(
+            Prefetch("values", queryset=TallyValue.objects.order_by()),
+            "photos",
+        )
+    )
+    return {tally.date: tally for tally in tallies}
+
+
+def tally_photos_visible_to(*, user: User) -> QuerySet[TallyPhoto]:
+    qs = TallyPhoto.objects.all()
+    scope = squad_ids_in_scope(user=user)
+    if scope is None:
+        return qs
+    return qs.filter(tally__squad_id__in=scope)

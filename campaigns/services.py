@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User as AuthUser
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +32,7 @@ from campaigns.models import (
     MetricKind,
     RoadSegment,
     Tally,
+    TallyPhoto,
     TallyValue,
 )
 from campaigns.selectors import campaign_metrics, campaign_participant_ids, in_scope
@@ -42,6 +45,7 @@ from citymgmt.errors import (
     NotFound,
     full_clean_or_refuse,
 )
+from citymgmt.photos import PreparedPhoto
 from complaints.models import Category
 from squads.models import Area, Member, Squad
 from squads.roles import LEADERS, UNIT_ROLES, Role, User, role_of, squad_ids_in_scope
@@ -51,6 +55,11 @@ KEEPS_SEGMENTS = LEADERS | {Role.SUPERVISOR}
 RECORDS_TALLIES = UNIT_ROLES | {Role.SUPERVISOR}
 
 Value = Decimal | int | float | str | None
+
+# A day's notes: a few lines, not a report.
+TALLY_NOTES_MAX = 2000
+# Photos one tally keeps (each upload may add PHOTO_MAX_COUNT at most).
+TALLY_PHOTOS_MAX = 12
 
 
 def _user_row(by: User) -> AuthUser | None:
@@ -93,7 +102,7 @@ def campaign_save(
     """
     _require_role(by, RUNS_CAMPAIGNS, _("Only a supervisor may set up campaigns."))
     if campaign is not None:
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         if campaign.status == CampaignStatus.CLOSED:
             raise NotAllowed(_("This campaign is closed; its figures are final."))
     else:
@@ -107,7 +116,14 @@ def campaign_save(
         raise InvalidInput(
             _("The campaign must end on or after the day it starts."), field="ends_on"
         )
-    if parent is not None and (parent.pk == campaign.pk or parent.parent_id):
+    if parent is not None:
+        parent = Campaign.objects.get(pk=parent.pk)  # as it is now, not as read
+    if parent is not None and (
+        parent.pk == campaign.pk
+        or parent.parent_id
+        or (campaign.pk is not None and campaign.drives.exists())
+    ):
+        # Two levels only: a campaign and its drives.
         raise InvalidInput(
             _("A drive can only be part of a campaign that is not itself a drive."),
             field="parent",
@@ -116,7 +132,10 @@ def campaign_save(
         raise InvalidInput(
             _("The leader must be a member of the lead unit."), field="leader"
         )
+    squads = list(squads)
+    road_segments = list(road_segments)
     if campaign.pk is not None:
+        _refuse_dropping_tallied(campaign, lead_squad, squads, road_segments)
         outside = campaign.tallies.filter(~_in_period(starts_on, ends_on)).exists()
         if outside:
             raise InvalidInput(
@@ -133,12 +152,53 @@ def campaign_save(
     campaign.description = description or ""
     full_clean_or_refuse(campaign, validate_constraints=False)
     campaign.save()
-    campaign.squads.set(list(squads))
+    campaign.squads.set(squads)
     campaign.categories.set(list(categories))
-    campaign.road_segments.set(list(road_segments))
+    campaign.road_segments.set(road_segments)
     if targets is not None:
         _set_targets(campaign, targets)
     return campaign
+
+
+def _refuse_dropping_tallied(
+    campaign: Campaign,
+    lead_squad: Squad,
+    squads: list[Squad],
+    road_segments: list[RoadSegment],
+) -> None:
+    """A unit or road segment that has tallies stays in the campaign.
+
+    Its figures would stay in the totals while nobody could correct them.
+    """
+    kept_units = {s.pk for s in squads} | {lead_squad.pk}
+    gone = set(
+        campaign.tallies.exclude(squad_id__in=kept_units)
+        .order_by()
+        .values_list("squad__name", flat=True)
+        .distinct()
+    )
+    if gone:
+        raise InvalidInput(
+            _("%(units)s already recorded tallies; the unit cannot leave the campaign.")
+            % {"units": "、".join(sorted(gone))},
+            field="squads",
+        )
+    gone = set(
+        campaign.tallies.filter(road_segment__isnull=False)
+        .exclude(road_segment_id__in=[r.pk for r in road_segments])
+        .order_by()
+        .values_list("road_segment__name", flat=True)
+        .distinct()
+    )
+    if gone:
+        raise InvalidInput(
+            _(
+                "Tallies were recorded on %(segments)s; the road segment cannot "
+                "leave the campaign."
+            )
+            % {"segments": "、".join(sorted(gone))},
+            field="road_segments",
+        )
 
 
 def _in_period(starts_on: dt.date, ends_on: dt.date) -> Q:
@@ -184,16 +244,14 @@ def _move(campaign: Campaign, *, by: User, source: str, target: str) -> Campaign
     _require_role(
         by, RUNS_CAMPAIGNS, _("Only a supervisor may start or close a campaign.")
     )
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if campaign.status != source:
+        status = CampaignStatus(campaign.status).label
         raise NotAllowed(
-            _("The campaign is %(status)s; it cannot be %(action)s.")
-            % {
-                "status": CampaignStatus(campaign.status).label,
-                "action": _("started")
-                if target == CampaignStatus.RUNNING
-                else _("closed"),
-            }
+            _("The campaign is %(status)s; it cannot be started.") % {"status": status}
+            if target == CampaignStatus.RUNNING
+            else _("The campaign is %(status)s; it cannot be closed.")
+            % {"status": status}
         )
     campaign.status = target
     now = timezone.now()
@@ -221,6 +279,56 @@ def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
     )
 
 
+# --- metrics ---------------------------------------------------------------
+
+
+@transaction.atomic
+def metric_save(
+    *,
+    by: User,
+    metric: Metric | None = None,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    unit: str,
+    kind: str = MetricKind.COUNT,
+    active: bool = True,
+    position: int = 0,
+) -> Metric:
+    """Create a metric, or change one; what its figures mean stays as it was."""
+    _require_role(by, RUNS_CAMPAIGNS, _("Only a supervisor may keep the metrics."))
+    code = (code or "").strip()
+    if metric is not None:
+        metric = Metric.objects.select_for_update(no_key=True).get(pk=metric.pk)
+        if code != metric.code:
+            # Templates, imports and workbooks name the column by its code.
+            raise InvalidInput(
+                _("A metric's code cannot change once it is saved."), field="code"
+            )
+        if (unit != metric.unit or kind != metric.kind) and TallyValue.objects.filter(
+            metric=metric
+        ).exists():
+            raise InvalidInput(
+                _(
+                    "Figures were recorded in this metric; its unit and kind "
+                    "stay as they were."
+                ),
+                field="unit" if unit != metric.unit else "kind",
+            )
+    else:
+        metric = Metric()
+    metric.code = code
+    metric.name_zh = (name_zh or "").strip()
+    metric.name_en = (name_en or "").strip()
+    metric.unit = unit
+    metric.kind = kind
+    metric.active = active
+    metric.position = position
+    full_clean_or_refuse(metric)
+    metric.save()
+    return metric
+
+
 # --- road segments ---------------------------------------------------------
 
 
@@ -240,6 +348,8 @@ def road_segment_save(
     _require_role(
         by, KEEPS_SEGMENTS, _("Only a unit's leaders may keep its road segments.")
     )
+    if segment is not None:
+        segment = RoadSegment.objects.select_for_update(no_key=True).get(pk=segment.pk)
     if not in_scope(user=by, squad_id=squad.pk) or (
         segment is not None and not in_scope(user=by, squad_id=segment.squad_id)
     ):
@@ -249,6 +359,15 @@ def road_segment_save(
     if leader is not None and leader.squad_id != squad.pk:
         raise InvalidInput(
             _("The responsible leader must be a member of the unit."), field="leader"
+        )
+    if (
+        segment is not None
+        and segment.squad_id != squad.pk
+        and segment.tallies.exists()
+    ):
+        raise InvalidInput(
+            _("Tallies were recorded on this road segment; it stays with its unit."),
+            field="squad",
         )
     segment = segment or RoadSegment()
     segment.name = (name or "").strip()
@@ -291,14 +410,16 @@ def _number(raw: Value, metric: Metric, *, field: str) -> Decimal:
             _("%(metric)s is a count: give a whole number.") % {"metric": label},
             field=field,
         )
+    # Before quantize: a huge figure ("1e100") has more digits than the
+    # decimal context holds, and quantize would raise instead of refusing.
+    if value >= Decimal("1e12"):
+        raise InvalidInput(
+            _("%(metric)s: the figure is too large.") % {"metric": label}, field=field
+        )
     if value != value.quantize(Decimal("0.01")):
         raise InvalidInput(
             _("%(metric)s: at most two decimal places.") % {"metric": label},
             field=field,
-        )
-    if value >= Decimal("1e12"):
-        raise InvalidInput(
-            _("%(metric)s: the figure is too large.") % {"metric": label}, field=field
         )
     return value.quantize(Decimal("0.01"))
 
@@ -309,6 +430,18 @@ def campaign_tally_refusal(*, campaign: Campaign) -> NotAllowed | None:
         return NotAllowed(_("The campaign is closed; its tallies are locked."))
     if campaign.status == CampaignStatus.PLANNED:
         return NotAllowed(_("The campaign has not started yet."))
+    return None
+
+
+def figure_refusal(*, metric: Metric, raw: Value) -> InvalidInput | None:
+    """Why a figure cannot be recorded for a metric (None: it can, or it is
+    blank). Lets a form or an import name every bad cell at once."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        _number(raw, metric, field=metric.code)
+    except InvalidInput as refused:
+        return refused
     return None
 
 
@@ -358,6 +491,17 @@ def tally_refusal(
                 % {"name": road_segment.name},
                 field="road_segment",
             )
+    return None
+
+
+def notes_refusal(notes: str | None) -> InvalidInput | None:
+    """Why a tally's notes cannot be kept (None: they can)."""
+    if notes is not None and len(notes) > TALLY_NOTES_MAX:
+        return InvalidInput(
+            _("The notes may be at most %(max)d characters.")
+            % {"max": TALLY_NOTES_MAX},
+            field="notes",
+        )
     return None
 
 
@@ -412,7 +556,7 @@ def tally_record(
         raise NotFound(_("No such unit."))
     # The campaign row is locked for the moment of the write: closing it
     # waits for a tally being written, and a tally waits for a close.
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     refusal = tally_refusal(
         campaign=campaign, squad=squad, date=date, road_segment=road_segment
     )
@@ -422,17 +566,49 @@ def tally_record(
     figures, problems = tally_figures(values=values, metrics=metrics)
     if problems:
         raise problems[0]
-    tally = _tally_row(campaign, squad, date, road_segment, by)
-    if notes is not None:
-        tally.notes = notes
-    tally.recorded_by = _user_row(by)
-    tally.save(update_fields=["notes", "recorded_by", "updated_at"])
-    TallyValue.objects.filter(tally=tally).exclude(metric_id__in=list(figures)).delete()
-    for metric_id, value in figures.items():
-        TallyValue.objects.update_or_create(
-            tally=tally, metric_id=metric_id, defaults={"value": value}
-        )
+    notes_refused = notes_refusal(notes)
+    if notes_refused is not None:
+        raise notes_refused
+    tally, created = _tally_row(
+        campaign, squad, date, road_segment, notes=notes or "", by=_user_row(by)
+    )
+    if not created:
+        if notes is not None:
+            tally.notes = notes
+        tally.recorded_by = _user_row(by)
+        tally.save(update_fields=["notes", "recorded_by", "updated_at"])
+    _replace_values(tally, figures, created=created)
     return tally
+
+
+def _replace_values(
+    tally: Tally, figures: Mapping[int, Decimal], *, created: bool = False
+) -> None:
+    """Make the tally's values exactly `figures` ({metric_id: value})."""
+    existing = (
+        {}
+        if created
+        else {v.metric_id: v for v in TallyValue.objects.filter(tally=tally)}
+    )
+    gone = [v.pk for metric_id, v in existing.items() if metric_id not in figures]
+    if gone:
+        TallyValue.objects.filter(pk__in=gone).delete()
+    changed = [
+        v
+        for metric_id, v in existing.items()
+        if metric_id in figures and v.value != figures[metric_id]
+    ]
+    for value in changed:
+        value.value = figures[value.metric_id]
+    if changed:
+        TallyValue.objects.bulk_update(changed, ["value"])
+    new = [
+        TallyValue(tally=tally, metric_id=metric_id, value=value)
+        for metric_id, value in figures.items()
+        if metric_id not in existing
+    ]
+    if new:
+        TallyValue.objects.bulk_create(new)
 
 
 def _tally_row(
@@ -440,9 +616,12 @@ def _tally_row(
     squad: Squad,
     date: dt.date,
     road_segment: RoadSegment | None,
-    by: User,
-) -> Tally:
-    """The tally of this natural key, created if new, locked either way."""
+    *,
+    notes: str,
+    by: AuthUser | None,
+) -> tuple[Tally, bool]:
+    """The tally of this natural key, locked; created (with the notes and
+    who recorded it) if new. The flag says whether it was created."""
     key = {
         "campaign": campaign,
         "squad": squad,
@@ -451,13 +630,13 @@ def _tally_row(
     }
     tally = Tally.objects.select_for_update().filter(**key).first()
     if tally is not None:
-        return tally
+        return tally, False
     try:
         with transaction.atomic():
-            return Tally.objects.create(**key)
+            return Tally.objects.create(**key, notes=notes, recorded_by=by), True
     except IntegrityError:
         # Another request created it a moment ago: take that one.
-        return Tally.objects.select_for_update().get(**key)
+        return Tally.objects.select_for_update().get(**key), False
 
 
 # --- many tallies at once (the Excel import) --------------------------------
@@ -569,6 +748,9 @@ def tallies_record_many(
             result.errors.append(refusal)
         result.figures, problems = tally_figures(values=entry.values, metrics=metrics)
         result.errors.extend(problems)
+        notes_refused = notes_refusal(entry.notes)
+        if notes_refused is not None:
+            result.errors.append(notes_refused)
         by_key.setdefault(_key(entry), []).append(index)
     for indices in by_key.values():
         if len(indices) > 1:
@@ -746,3 +928,41 @@ def _write_tallies(
             unique_fields=["tally", "metric"],
             update_fields=["value"],
         )
+
+
+@transaction.atomic
+def tally_photos_add(
+    *, by: User, tally: Tally, photos: Iterable[PreparedPhoto]
+) -> list[TallyPhoto]:
+    """Add photos of the day's work to a tally of a unit in the user's scope."""
+    _require_role(by, RECORDS_TALLIES, _("Your role may not record tallies."))
+    if not in_scope(user=by, squad_id=tally.squad_id):
+        raise NotFound(_("No such tally."))
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=tally.campaign_id)
+    closed = campaign_tally_refusal(campaign=campaign)
+    if closed is not None:
+        raise closed
+    photos = list(photos)
+    if not photos:
+        return []
+    kept = TallyPhoto.objects.filter(tally_id=tally.pk).count()
+    if kept + len(photos) > TALLY_PHOTOS_MAX:
+        raise InvalidInput(
+            _(
+                "A day's tally keeps at most %(max)d photos; it has %(kept)d, "
+                "and %(count)d were chosen."
+            )
+            % {"max": TALLY_PHOTOS_MAX, "kept": kept, "count": len(photos)},
+            field="photos",
+        )
+    rows = []
+    for photo in photos:
+        row = TallyPhoto(tally_id=tally.pk)
+        stem = uuid.uuid4().hex
+        row.image.save(f"{stem}.jpg", ContentFile(photo.data), save=False)
+        row.thumbnail.save(
+            f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False
+        )
+        row.save()
+        rows.append(row)
+    return rows

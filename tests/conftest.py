@@ -117,12 +117,14 @@ def _reference_data(request) -> None:
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
+    from campaigns.metric_data import seed_metrics
     from complaints.category_data import seed_categories
     from complaints.deadline_rules_data import seed_deadline_rules
     from squads.roles import sync_role_groups
 
     seed_categories(apps)
     seed_deadline_rules(apps)
+    seed_metrics(apps)
     sync_role_groups(apps)
 
 

@@ -1,0 +1,2 @@
+class TallyExportMixin:
+    """Filled by the exports module."""
