@@ -119,7 +119,7 @@ def test_an_officer_records_a_week_on_a_phone(live_server, browser, demo, tree):
         page.click("#grid-form input[type=submit]")
     assert "没有保存任何内容" in page.locator(".messagelist").inner_text()
     row = page.locator(f"#day-{wednesday.isoformat()}")
-    assert "施划标线最多保留两位小数" in row.inner_text()
+    assert "施划标线：最多保留两位小数" in row.inner_text()
     assert cell.input_value() == "7"
     shoot(page, "campaign-grid-refused-phone.png")
 

@@ -209,8 +209,9 @@ def test_the_campaign_page_adds_up_the_units_figures_in_scope(
     assert "已结案件" in totals  # the linked count, computed
     unit_a_row = totals.split("城区一中队</th>")[1].split("</tr>")[0]
     cells = re.findall(r'<td class="cd-num">([^<]*)</td>', unit_a_row)
-    # Boards, posters, lines, then complaints closed.
-    assert cells == ["6", "0", "0", "1"]
+    # Boards, posters, lines, then the computed counts: complaints closed and
+    # vendors guided into markets (none here).
+    assert cells == ["6", "0", "0", "1", "0"]
     # Unit B's posters are outside the leader's scope.
     assert "城区二中队" not in totals
     target_row = totals.split("目标</th>")[1].split("</tr>")[0]
@@ -461,7 +462,7 @@ def test_a_refused_cell_saves_nothing_and_keeps_what_was_typed(
     assert inputs(html, f"{day_prefix(bad)}-notes") == "驼山路"
     row = html.split(f'id="day-{bad.isoformat()}"')[1].split("</tr>")[0]
     assert "拆除违规广告牌不能为负数" in row
-    assert "施划标线最多保留两位小数" in row
+    assert "施划标线：最多保留两位小数" in row
 
 
 def test_a_closed_campaigns_grid_reads_only(drive, client_for, officer, supervisor):
@@ -745,10 +746,11 @@ QUERIES = {
     # Campaigns in scope, the lead-unit filter's choices, count and page.
     "campaign list": (9, 7),
     # The campaign (once), its units, metrics and targets, the totals (one
-    # aggregate), the linked counts (one per counter); a leader reads the
-    # units, segments and categories as text, a supervisor's form offers the
-    # parents, units, members, segments, categories and metrics to choose.
-    "campaign page": (15, 21),
+    # aggregate), the linked counts (one per counter: complaints closed,
+    # vendors guided); a leader reads the units, segments and categories as
+    # text, a supervisor's form offers the parents, units, members, segments,
+    # categories and metrics to choose.
+    "campaign page": (16, 22),
     # The campaign, its units in scope, the unit's segments, the metrics, the
     # week's tallies with their figures and photos.
     "grid": (12, 10),
