@@ -14,7 +14,6 @@ from tests.campaigns.import_factories import running_campaign, seed_metrics
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.campaigns.import_urls"),
 ]
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"

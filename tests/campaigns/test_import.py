@@ -28,7 +28,7 @@ from tests.campaigns.import_factories import (
     xlsx,
 )
 
-pytestmark = [pytest.mark.urls("tests.campaigns.import_urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 A = "城区一中队"
 B = "城区二中队"
