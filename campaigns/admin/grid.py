@@ -117,9 +117,12 @@ def pick_week(request: HttpRequest, campaign: Campaign) -> Week:
     return Week(min(max(monday, first), last), note)
 
 
-def pick_unit(request: HttpRequest, units: list[Squad]) -> Squad:
+def pick_unit(
+    request: HttpRequest, units: list[Squad], *, lead_id: int | None = None
+) -> Squad:
     """The unit asked for among those offered (another → 404); else the
-    user's own unit when it takes part, else the first."""
+    user's own unit when it takes part, else the first unit that takes part
+    (the lead unit, which usually directs rather than tallies, last)."""
     by_id = {unit.pk: unit for unit in units}
     typed = request.GET.get("unit")
     if typed:
@@ -130,7 +133,7 @@ def pick_unit(request: HttpRequest, units: list[Squad]) -> Squad:
     member = member_for(user=request.user)
     if member is not None and member.squad_id in by_id:
         return by_id[member.squad_id]
-    return units[0]
+    return next((unit for unit in units if unit.pk != lead_id), units[0])
 
 
 def pick_segment(
@@ -194,7 +197,7 @@ def grid_view(model_admin: Any, request: HttpRequest, campaign_id: int) -> HttpR
     units = selectors.campaign_units(campaign=campaign, user=user)
     if not units:
         raise Http404(_("None of your units takes part in this campaign."))
-    unit = pick_unit(request, units)
+    unit = pick_unit(request, units, lead_id=campaign.lead_squad_id)
     segments = selectors.unit_segments(campaign=campaign, squad=unit)
     segment = pick_segment(request, segments)
     week = pick_week(request, campaign)

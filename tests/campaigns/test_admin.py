@@ -191,6 +191,10 @@ def test_a_supervisor_sees_and_picks_every_unit(drive, client_for, supervisor, t
     on_grid = c.get(grid(drive["campaign"], unit=tree.unit_b.pk)).content.decode()
     assert f'<option value="{tree.unit_a.pk}"' in on_grid
     assert 'class="cd-grid-unit">城区二中队<' in on_grid
+    # Without a unit asked for, the grid opens on a unit that takes part, not
+    # on the brigade that leads the campaign.
+    first = c.get(grid(drive["campaign"])).content.decode()
+    assert f'class="cd-grid-unit">{tree.unit_a.name}<' in first
 
 
 # --- the campaign's page -------------------------------------------------------
