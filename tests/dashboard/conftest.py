@@ -11,19 +11,24 @@ verify in 8 h.
 Units: ZD1 (unit A) covers 西苑社区 in 王府街道 and its team ZD1-1 滨湖社区;
 ZD2 (unit B) covers 圣水社区 in 益都街道.
 
-| case | unit | category | channel | what happens (2026) | status at the end |
-|---|---|---|---|---|---|
-| C0 | B | 09003 | web | Jan 30, accepted | registered (January) |
-| C1 | A | 08001 | web | Fri 02-13 10:00 … disposed Tue 02-24 10:00 across the holiday and the make-up Saturday, on time; closed; satisfied | closed |
-| C2 | A | 08001 | web | Mon 02-02 … disposed Tue 02-10 16:00, due Mon 02-09 10:00: late; closed; basically satisfied | closed |
-| C3 | B | 08001 | web | Tue 02-03 … disposed, reworked, disposed, closed, dissatisfied (reopened), disposed, closed, satisfied | closed |
-| C4 | A | 08001 | 12345 | Mon 02-16 (a day off) … accepted Tue 02-24 09:00, dispatched, extended 3 days | processing |
-| C5 | B | 07002 | web | Fri 02-06, not accepted | rejected |
-| C6 | A | 07002 | web | Mon 02-09 08:00, accepted 09:00, dispatched, cancelled | cancelled |
-| C7 | A | 07002 | web | Tue 02-10, merged into C2 | duplicate |
-| C8 | A | 09003 | patrol | Wed 02-25, disposed by management, closed | closed |
-| C9 | B | 09003 | web | Thu 02-26, disposed by enforcement | disposed |
-| C10 | A | 09003 | web | Mon 03-02, accepted (March) | registered |
+Each case: its unit, category and channel, what happens to it, and where it
+ends.
+
+- C0 (B, 09003, web): filed Jan 30 and accepted; registered (January).
+- C1 (A, 08001, web): Fri 02-13 10:00, disposed of Tue 02-24 10:00 across the
+  make-up Saturday and the holiday, on time; closed; satisfied.
+- C2 (A, 08001, web): Mon 02-02, disposed of Tue 02-10 16:00, due Mon 02-09
+  10:00: late; closed; basically satisfied.
+- C3 (B, 08001, web): Tue 02-03, disposed of, reworked, disposed of, closed,
+  rated dissatisfied (reopened), disposed of, closed, satisfied; closed.
+- C4 (A, 08001, 12345): Mon 02-16 (a day off), accepted Tue 02-24 09:00,
+  dispatched, extended by 3 days; being handled.
+- C5 (B, 07002, web): Fri 02-06, not accepted; rejected.
+- C6 (A, 07002, web): Mon 02-09 08:00, accepted 09:00, dispatched, cancelled.
+- C7 (A, 07002, web): Tue 02-10, merged into C2; duplicate.
+- C8 (A, 09003, patrol): Wed 02-25, disposed of by management; closed.
+- C9 (B, 09003, web): Thu 02-26, disposed of by enforcement; disposed.
+- C10 (A, 09003, web): Mon 03-02, accepted; registered (March).
 """
 
 from __future__ import annotations
@@ -120,7 +125,10 @@ def february(db, tree, calendar_2026, users) -> Month:
     c4 = move(c4, "sign", lead_a, at(2, 24, 10, 0))
     with frozen(at(2, 24, 10, 30)):
         request = extension_request(
-            complaint=c4, by=lead_a, reason="施工单位需协调夜间作业时间。", working_days=3
+            complaint=c4,
+            by=lead_a,
+            reason="施工单位需协调夜间作业时间。",
+            working_days=3,
         )
     with frozen(at(2, 24, 11, 0)):
         extension_decide(request=request, by=desk, approve=True)
@@ -159,4 +167,6 @@ def february(db, tree, calendar_2026, users) -> Month:
 
 
 def categories() -> dict[str, Category]:
-    return {c.code: c for c in Category.objects.filter(code__in=["08001", "07002", "09003"])}
+    return {
+        c.code: c for c in Category.objects.filter(code__in=["08001", "07002", "09003"])
+    }

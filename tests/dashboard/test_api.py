@@ -140,7 +140,9 @@ def test_a_unit_below_ones_own_may_be_asked_for(built, client_for, squad_leader)
     assert tiles(response)["received"]["value"] == 0
 
 
-def test_a_supervisor_narrows_to_a_unit_and_a_street(built, client_for, supervisor, tree):
+def test_a_supervisor_narrows_to_a_unit_and_a_street(
+    built, client_for, supervisor, tree
+):
     client = client_for(supervisor)
 
     assert tiles(get(client, "kpis", unit="ZD2"))["received"]["value"] == 3
@@ -170,7 +172,11 @@ def test_the_public_is_refused(built, client):
     [
         (
             {"period": "week"},
-            {"period": ["请选择期间：this_month、last_month、quarter、year 或 custom。"]},
+            {
+                "period": [
+                    "请选择期间：this_month、last_month、quarter、year 或 custom。"
+                ]
+            },
         ),
         (
             {"period": "custom", "start": "", "end": ""},
@@ -219,9 +225,7 @@ def test_the_table_refuses_an_unknown_grouping(built, client_for, supervisor):
     response = get(client_for(supervisor), "table", by="weekday")
 
     assert response.status_code == 400
-    assert response.json() == {
-        "by": ["请按单位、街道、社区、类别、渠道或月份分组。"]
-    }
+    assert response.json() == {"by": ["请按单位、街道、社区、类别、渠道或月份分组。"]}
 
 
 def test_the_daily_chart(built, client_for, supervisor):
@@ -280,7 +284,13 @@ def test_the_721_chart(built, client_for, supervisor):
 def test_the_heat_table(built, client_for, supervisor):
     body = get(client_for(supervisor), "heat").json()
 
-    assert body["weeks"] == ["2026-01-26", "2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"]
+    assert body["weeks"] == [
+        "2026-01-26",
+        "2026-02-02",
+        "2026-02-09",
+        "2026-02-16",
+        "2026-02-23",
+    ]
     assert [c["name"] for c in body["communities"]] == ["西苑社区", "圣水社区"]
     # [week, community, cases]: C2 | C6 C7 C1 | C4 | C8 and C3 C5 | C9.
     assert body["data"] == [
@@ -354,7 +364,14 @@ def more_cases(tree, users, count: int) -> None:
         case = move(case, "accept", users["dispatcher"], at(2, 27, 9, 0))
         case = move(case, "dispatch", users["dispatcher"], at(2, 27, 9, 10))
         case = move(case, "sign", leader, at(2, 27, 9, 20))
-        move(case, "dispose", leader, at(2, 27, 10, 0), method="service", result="已处理。")
+        move(
+            case,
+            "dispose",
+            leader,
+            at(2, 27, 10, 0),
+            method="service",
+            result="已处理。",
+        )
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)

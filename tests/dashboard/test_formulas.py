@@ -124,9 +124,7 @@ def test_every_indicator_of_the_month(february, supervisor, source):
     assert {key: figures.values[key] for key in EXPECTED} == EXPECTED
 
 
-def test_the_rework_rate_over_the_cases_registered(
-    february, supervisor, settings
-):
+def test_the_rework_rate_over_the_cases_registered(february, supervisor, settings):
     settings.KPI_REWORK_DENOMINATOR = "registered"
     figures = kpis.totals(scope=kpis.scope_for(user=supervisor), period=FEBRUARY)
 
@@ -210,9 +208,7 @@ def test_a_leader_counts_their_units_dispatched_cases_only(
     if source == "rollup":
         rollup.rollup_rebuild()
     mine = kpis.totals(scope=kpis.scope_for(user=squad_leader), period=FEBRUARY)
-    theirs = kpis.totals(
-        scope=kpis.scope_for(user=other_squad_leader), period=FEBRUARY
-    )
+    theirs = kpis.totals(scope=kpis.scope_for(user=other_squad_leader), period=FEBRUARY)
 
     # ZD1's dispatched cases: C1 C2 C4 C6 C8 (C7 was merged before dispatch).
     assert mine.values["received"] == 5
@@ -224,7 +220,9 @@ def test_a_leader_counts_their_units_dispatched_cases_only(
 
 
 def test_the_daily_counts(february, supervisor):
-    counted, _source = kpis.daily(scope=kpis.scope_for(user=supervisor), period=FEBRUARY)
+    counted, _source = kpis.daily(
+        scope=kpis.scope_for(user=supervisor), period=FEBRUARY
+    )
 
     assert counted["received"] == {
         date(2026, 2, day): 1 for day in (2, 3, 6, 9, 10, 13, 16, 25, 26)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from dashboard import rollup
 
@@ -26,5 +27,5 @@ class Command(BaseCommand):
             report = rollup.rollup_refresh()
         self.stdout.write(
             f"Recounted {report.days} days into {report.rows} rows; the counts are "
-            f"as of {report.as_of:%Y-%m-%d %H:%M:%S %Z}."
+            f"as of {timezone.localtime(report.as_of):%Y-%m-%d %H:%M:%S %Z}."
         )
