@@ -33,6 +33,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Case,
     CharField,
@@ -71,6 +72,14 @@ from squads.roles import DESK, LEADERS, User, role_of, squad_ids_in_scope
 
 HOUR = 3600
 Values = dict[str, float | int | None]
+
+
+class ValueKind(models.TextChoices):
+    """What an indicator's number is."""
+
+    COUNT = "count", "count"
+    RATE = "rate", "rate (a fraction)"
+    HOURS = "hours", "working hours"
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,9 @@ SPECTACULAR_SETTINGS = {
         "StallRequestStatusEnum": "vendors.models.StallRequestStatus",
         "RelocationStatusEnum": "vendors.models.RelocationStatus",
         "RelocationActionEnum": "vendors.models.RelocationAction",
+        "MethodEnum": "complaints.models.Method",
+        "StatsPeriodKindEnum": "dashboard.periods.PeriodKind",
+        "StatsValueKindEnum": "dashboard.kpis.ValueKind",
     },
 }
 

@@ -113,7 +113,7 @@ class EnvelopeSerializer(serializers.Serializer):
 class SeriesSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["count", "rate", "hours"])
+    kind = serializers.ChoiceField(choices=kpis.ValueKind.choices)
     data = serializers.ListField(
         child=serializers.FloatField(allow_null=True),
         help_text="One value per label, in the labels' order (null: nothing to "

@@ -23,14 +23,12 @@ from dashboard.apis.common import (
     period_json,
 )
 
-KINDS = ["count", "rate", "hours"]
-
 
 class IndicatorSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.ChoiceField(
-        choices=KINDS,
+        choices=kpis.ValueKind.choices,
         help_text="count; rate: a fraction (0.9234); hours: working hours.",
     )
     anchor = serializers.CharField(
@@ -119,33 +117,24 @@ class StatsKpisApi(StatsApi):
         return Response(KpisSerializer(body).data)
 
 
-# The counts behind the rates, as extra columns of the table.
+# The counts behind the rates, as extra columns of the table, and the
+# heading of docs/kpis.md that defines each.
 COUNT_COLUMNS = [
-    ("to_close", gettext_lazy("Cases to close")),
-    ("closed_on_time", gettext_lazy("Cases closed on time")),
-    ("disposed_late", gettext_lazy("Cases disposed of late")),
-    ("extended", gettext_lazy("Cases extended")),
-    ("reworked", gettext_lazy("Cases reworked")),
-    ("rated", gettext_lazy("Ratings")),
-    ("satisfied", gettext_lazy("Satisfied ratings")),
+    ("closed_on_time", gettext_lazy("Cases closed on time"), "on-time-closure-rate"),
+    ("disposed_late", gettext_lazy("Cases disposed of late"), "late-disposal-rate"),
+    ("extended", gettext_lazy("Cases extended"), "extension-rate"),
+    ("reworked", gettext_lazy("Cases reworked"), "rework-rate"),
+    ("rated", gettext_lazy("Ratings"), "satisfaction-rate"),
+    ("satisfied", gettext_lazy("Satisfied ratings"), "satisfaction-rate"),
 ]
 
 
 def columns() -> list[dict[str, Any]]:
     """The table's columns: every indicator, then the counts the rates divide."""
-    found = [indicator_json(indicator) for indicator in kpis.INDICATORS]
-    known = {column["key"] for column in found}
-    found += [
-        {
-            "key": key,
-            "label": str(label),
-            "kind": "count",
-            "anchor": key.replace("_", "-"),
-        }
-        for key, label in COUNT_COLUMNS
-        if key not in known
+    return [indicator_json(indicator) for indicator in kpis.INDICATORS] + [
+        {"key": key, "label": str(label), "kind": "count", "anchor": anchor}
+        for key, label, anchor in COUNT_COLUMNS
     ]
-    return found
 
 
 class TableQuerySerializer(StatsQuerySerializer):
