@@ -5,13 +5,17 @@ Run by hand, never from the test suite:
     .venv/bin/python bench/load_complaints.py --rows 1000000 --database citydesk_bench
 
 It creates (or reuses) the database, migrates it, runs `seed_demo` (the demo
-city and its 200 demo complaints), then streams N complaints over about three
-years and their events (the same steps the workflow service writes) into
-PostgreSQL with COPY, in chunks. Secondary indexes are dropped for the load
-and rebuilt once at the end, inside the same transaction (DDL is
-transactional: a failed load leaves the database as it was). Foreign-key
-triggers are skipped for the session (`session_replication_role = replica`,
-which needs a superuser); CHECK and UNIQUE constraints are still enforced.
+city and its 200 demo complaints), then streams N complaints over about
+three years and their events (the same steps the workflow service writes)
+into PostgreSQL with COPY, in chunks. Each case's working durations (to
+accept, to dispose) are worked out from its steps on the database's
+working-day calendar, as the services store them
+(complaints.deadlines.durations).
+Secondary indexes are dropped for the load and rebuilt once at the end,
+inside the same transaction (DDL is transactional: a failed load leaves the
+database as it was). Foreign-key triggers are skipped for the session
+(`session_replication_role = replica`, which needs a superuser); CHECK and
+UNIQUE constraints are still enforced.
 Finally VACUUM ANALYZE, as autovacuum would do on a live system.
 """
 
@@ -150,6 +154,7 @@ def main() -> None:
     url = f"postgres://{args.user}@{args.host}:{args.port}/{args.database}"
     manage(url, "migrate", "--noinput", "--verbosity=0")
     manage(url, "seed_demo")
+    setup_django(url)
     print(f"migrated and seeded in {time.monotonic() - started:.1f} s", flush=True)
 
     loaded = time.monotonic()
@@ -194,6 +199,20 @@ def prepare_database(args: argparse.Namespace) -> None:
         else:
             print(f"reusing database {name}")
     conn.close()
+
+
+def setup_django(url: str) -> None:
+    """Django in this process, on the bench database: its working-day calendar."""
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="citymgmt.settings.local",
+        MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
+        LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
 
 
 def manage(url: str, *command: str) -> None:
@@ -356,6 +375,8 @@ COMPLAINT_COLUMNS = [
     "duplicate_of_id",
     "squad_id",
     "street_id",
+    "accept_working_seconds",
+    "dispose_working_seconds",
 ]
 EVENT_COLUMNS = [
     "complaint_id",
@@ -451,6 +472,19 @@ class Generator:
                 n = events = 0
         if n:
             yield self.flush(rows, trail, n, events)
+
+    @staticmethod
+    def durations(steps: list[tuple[str, float]]) -> tuple[str, str]:
+        """The case's working seconds to accept and to dispose, as COPY text."""
+        from complaints.deadlines.durations import from_history
+
+        found = from_history(
+            (action, datetime.fromtimestamp(at, UTC)) for action, at in steps
+        )
+        return tuple(  # type: ignore[return-value]
+            NULL if found[name] is None else str(found[name])
+            for name in ("accept_working_seconds", "dispose_working_seconds")
+        )
 
     def flush(self, rows, trail, n, events):
         rows.seek(0)
@@ -590,6 +624,7 @@ class Generator:
                     duplicate,
                     str(squad),
                     str(street),
+                    *self.durations(steps),
                 )
             )
         )

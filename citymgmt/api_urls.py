@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("squads.api_urls")),
     path("", include("complaints.api_urls")),
     path("", include("vendors.api_urls")),
+    path("", include("dashboard.api_urls")),
 ]

@@ -15,10 +15,15 @@ Definitions:
 - stall occupancy per market: occupied stalls over the stalls not closed.
 - hotspots: active hotspots per unit; complaints linked to each hotspot per
   week (local weeks, Monday first, by the complaint's filing time).
+
+Each selector also takes `units` (the ids of the units to count, inside the
+scope: the dashboard's unit filter) and, where a period applies, the first and
+last day (the move-in date, the complaint's local filing date).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -65,24 +70,41 @@ class Share:
         return (Decimal(self.part) / Decimal(self.total)).quantize(Decimal("0.0001"))
 
 
-def _moved_in(*, user: User):
-    return relocations_visible_to(user=user).filter(
+def _moved_in(*, user: User, units: Collection[int] | None = None):
+    qs = relocations_visible_to(user=user).filter(
         status__in=MOVED_IN, moved_on__isnull=False
     )
+    return qs if units is None else qs.filter(squad_id__in=sorted(units))
 
 
-def relocated_per_unit_per_month(*, user: User) -> QuerySet:
-    """Rows of {squad_id, squad__name, month (first day), relocated}."""
+def relocated_per_unit_per_month(
+    *,
+    user: User,
+    units: Collection[int] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet:
+    """Rows of {squad_id, squad__code, squad__name, month (first day), relocated}."""
+    qs = _moved_in(user=user, units=units)
+    if start is not None:
+        qs = qs.filter(moved_on__gte=start)
+    if end is not None:
+        qs = qs.filter(moved_on__lte=end)
     return (
-        _moved_in(user=user)
-        .annotate(month=TruncMonth("moved_on"))
-        .values("squad_id", "squad__name", "month")
+        qs.annotate(month=TruncMonth("moved_on"))
+        .values("squad_id", "squad__code", "squad__name", "month")
         .annotate(relocated=Count("id"))
         .order_by("month", "squad__name", "squad_id")
     )
 
 
-def retention(*, user: User, days: int, today: date | None = None) -> Share:
+def retention(
+    *,
+    user: User,
+    days: int,
+    today: date | None = None,
+    units: Collection[int] | None = None,
+) -> Share:
     """Of the relocations moved in at least `days` days ago, those still at the
     stall at the follow-ups on or after day `days`."""
     today = today or timezone.localdate()
@@ -91,7 +113,7 @@ def retention(*, user: User, days: int, today: date | None = None) -> Share:
     )
     later = FollowUp.objects.filter(relocation=OuterRef("pk"), visited_on__gte=day_n)
     totals = (
-        _moved_in(user=user)
+        _moved_in(user=user, units=units)
         .filter(moved_on__lte=today - timedelta(days=days))
         .annotate(
             seen=Exists(later.filter(present=True)),
@@ -105,18 +127,25 @@ def retention(*, user: User, days: int, today: date | None = None) -> Share:
     return Share(part=totals["retained"], total=totals["cohort"])
 
 
-def returned_to_street_rate(*, user: User) -> Share:
+def returned_to_street_rate(
+    *, user: User, units: Collection[int] | None = None
+) -> Share:
     """Of the relocations that moved in, the share returned to the street."""
-    totals = _moved_in(user=user).aggregate(
+    totals = _moved_in(user=user, units=units).aggregate(
         moved=Count("id"), returned=Count("id", filter=Q(status=R.RETURNED))
     )
     return Share(part=totals["returned"], total=totals["moved"])
 
 
-def stall_occupancy_per_market(*, user: User) -> QuerySet[Market]:
+def stall_occupancy_per_market(
+    *, user: User, units: Collection[int] | None = None
+) -> QuerySet[Market]:
     """Markets with their stall counts and `occupancy` (occupied / not closed)."""
+    markets = markets_visible_to(user=user)
+    if units is not None:
+        markets = markets.filter(squad_id__in=sorted(units))
     return (
-        with_stall_counts(markets_visible_to(user=user))
+        with_stall_counts(markets)
         .annotate(
             occupancy=Cast(F("occupied_count"), FloatField()) / NullIf(F("capacity"), 0)
         )
@@ -124,26 +153,39 @@ def stall_occupancy_per_market(*, user: User) -> QuerySet[Market]:
     )
 
 
-def active_hotspots_per_unit(*, user: User) -> QuerySet:
-    """Rows of {squad_id, squad__name, active}: hotspots now active, per unit."""
+def _hotspots(*, user: User, units: Collection[int] | None) -> QuerySet[Hotspot]:
+    qs = hotspots_visible_to(user=user)
+    return qs if units is None else qs.filter(squad_id__in=sorted(units))
+
+
+def active_hotspots_per_unit(
+    *, user: User, units: Collection[int] | None = None
+) -> QuerySet:
+    """Rows of {squad_id, squad__code, squad__name, active}: hotspots now active."""
     return (
-        hotspots_visible_to(user=user)
+        _hotspots(user=user, units=units)
         .filter(status=HotspotStatus.ACTIVE)
-        .values("squad_id", "squad__name")
+        .values("squad_id", "squad__code", "squad__name")
         .annotate(active=Count("id"))
         .order_by("squad__name", "squad_id")
     )
 
 
 def complaints_per_hotspot_per_week(
-    *, user: User, since: date | None = None
+    *,
+    user: User,
+    since: date | None = None,
+    until: date | None = None,
+    units: Collection[int] | None = None,
 ) -> QuerySet:
     """Rows of {hotspot_id, name, week (Monday), complaints}."""
     links = Hotspot.complaints.through.objects.filter(
-        hotspot__in=hotspots_visible_to(user=user)
+        hotspot__in=_hotspots(user=user, units=units)
     )
     if since is not None:
         links = links.filter(complaint__submitted_at__date__gte=since)
+    if until is not None:
+        links = links.filter(complaint__submitted_at__date__lte=until)
     return (
         links.annotate(
             week=TruncWeek("complaint__submitted_at", output_field=DateField())

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "complaints",
     "vendors",
     "campaigns",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,9 @@ SPECTACULAR_SETTINGS = {
         "StallRequestStatusEnum": "vendors.models.StallRequestStatus",
         "RelocationStatusEnum": "vendors.models.RelocationStatus",
         "RelocationActionEnum": "vendors.models.RelocationAction",
+        "MethodEnum": "complaints.models.Method",
+        "StatsPeriodKindEnum": "dashboard.periods.PeriodKind",
+        "StatsValueKindEnum": "dashboard.kpis.ValueKind",
     },
 }
 
@@ -308,6 +312,17 @@ STALL_REQUEST_RATE = read_rate("STALL_REQUEST_RATE", "5/600")
 WORKDAY_PERIODS = read_periods("OFFICE_HOURS", "08:30-12:00,13:30-17:30")
 # Seconds a process keeps one year of the calendar table before reading it again.
 WORKDAY_CACHE_SECONDS = read_int("WORKDAY_CACHE_SECONDS", 60, minimum=0)
+
+# Dashboard KPIs (dashboard.kpis, docs/kpis.md): the denominator of the rework
+# rate (返工率), 应结案数 (to_close) or 立案数 (registered), as the bureau's
+# assessment counts it; the on-time disposal rate the per-unit chart draws as
+# its target line, in percent.
+KPI_REWORK_DENOMINATOR = read_choice(
+    "KPI_REWORK_DENOMINATOR", "to_close", {"to_close", "registered"}
+)
+KPI_ON_TIME_DISPOSAL_TARGET = min(
+    read_int("KPI_ON_TIME_DISPOSAL_TARGET", 90, minimum=1), 100
+)
 
 # Notifications: the outbox's delivery and the SMS gateway (log or http).
 SMS_BACKEND = read_choice("SMS_BACKEND", "log", {"log", "http"})

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from complaints import deadlines
+from complaints.deadlines import durations
 from complaints.models import Attachment, Complaint, ComplaintEvent, DailySequence
 
 
@@ -60,6 +61,14 @@ def backdate(complaint: Complaint, timeline: list[tuple[ComplaintEvent, datetime
     # Due times as the clock would have set them at the backdated moments.
     moved = current.get()
     current.update(**{name: getattr(moved, name) for name in deadlines.replay(moved)})
+    # Working durations as the services would have stored them then.
+    current.update(
+        **durations.from_history(
+            moved.events.order_by("created_at", "id").values_list(
+                "action", "created_at"
+            )
+        )
+    )
 
 
 def renumber(complaints: list[Complaint], before: dict) -> None:

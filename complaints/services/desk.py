@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from citymgmt.errors import InvalidInput
+from complaints.deadlines import durations
 from complaints.models import Action, Category, Complaint
 from complaints.services.step import Change, step
 from squads.models import Squad
@@ -28,7 +29,14 @@ def complaint_accept(
     """Accept and register a submitted case (受理立案), reclassifying it if needed."""
 
     def apply(locked: Complaint, now: datetime) -> Change:
-        change = Change(fields={"accepted_at": now})
+        change = Change(
+            fields={
+                "accepted_at": now,
+                "accept_working_seconds": durations.accept_seconds(
+                    submitted_at=locked.submitted_at, at=now
+                ),
+            }
+        )
         if category is not None and category.pk != locked.category_id:
             if not category.is_active:
                 raise InvalidInput(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from citymgmt.errors import InvalidInput
 from citymgmt.photos import PreparedPhoto
+from complaints.deadlines import durations
 from complaints.models import Action, Attachment, Complaint, Method, Status
 from complaints.services.step import Change, required_text, step
 from squads.models import Member
@@ -151,7 +152,12 @@ def complaint_dispose(
         if guided_into_market:
             payload["guided_into_market"] = True
         return Change(
-            fields={"method": method, "resolution": text, "disposed_at": now},
+            fields={
+                "method": method,
+                "resolution": text,
+                "disposed_at": now,
+                "dispose_working_seconds": durations.dispose_seconds(locked, at=now),
+            },
             payload=payload,
             opinion=text,
             photos=[(Attachment.Kind.BEFORE, before), (Attachment.Kind.AFTER, after)],
@@ -183,6 +189,8 @@ def complaint_return(
                 "assignee": None,
                 "dispatched_at": None,
                 "signed_at": None,
+                # The next unit's disposal time counts from its own dispatch.
+                "dispose_working_seconds": None,
             },
             payload={"squad": locked.squad.code if locked.squad else None},
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import citymgmt
 
-APPS = {"squads", "complaints", "vendors", "campaigns"}
+APPS = {"squads", "complaints", "vendors", "campaigns", "dashboard"}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -28,6 +28,18 @@ def test_no_module_of_the_core_imports_an_app():
         if imported_roots(path) & APPS
     }
     assert offenders == {}
+
+
+def test_no_app_imports_the_dashboard():
+    # The dashboard sits on top of the tree: it reads every app, none reads it.
+    root = Path(citymgmt.__file__).parent.parent
+    offenders = sorted(
+        str(path.relative_to(root))
+        for app in APPS - {"dashboard"}
+        for path in (root / app).rglob("*.py")
+        if "dashboard" in imported_roots(path)
+    )
+    assert offenders == []
 
 
 def test_the_outbox_holds_only_the_templates_the_apps_registered():
