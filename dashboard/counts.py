@@ -25,7 +25,8 @@ REGISTERED = Q(accepted_at__isnull=False)
 TO_CLOSE = REGISTERED & ~Q(status__in=[S.CANCELLED, S.DUPLICATE])
 CLOSED = Q(status=S.CLOSED)
 TO_DISPOSE = Q(dispatched_at__isnull=False) & ~Q(status=S.CANCELLED)
-DISPOSED = TO_DISPOSE & Q(status__in=[S.DISPOSED, S.CLOSED])
+# Dispatched and disposed of or closed (neither is ever cancelled).
+DISPOSED = Q(dispatched_at__isnull=False, status__in=[S.DISPOSED, S.CLOSED])
 # A case without a disposal due moment (no deadline rule) had no limit to miss.
 DISPOSED_ON_TIME = DISPOSED & (
     Q(dispose_due_at__isnull=True) | Q(disposed_at__lte=F("dispose_due_at"))

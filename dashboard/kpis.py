@@ -513,17 +513,19 @@ def _figures(
 ) -> dict[Any, dict[str, Any]]:
     """{group value: counts and medians} of the cases submitted in the period.
 
-    From the rollup: its sums grouped by `rollup_group` (one query) and the
-    medians from the cases by `case_group` (one query). From the cases: both
-    in one query.
+    The counts from the rollup's sums grouped by `rollup_group`, or from the
+    cases grouped by `case_group` (one query); the medians from the cases by
+    `case_group` (one query). Apart, because PostgreSQL cannot share the
+    work of an ordered-set aggregate (the median) among parallel workers:
+    with it, the counts would be read by one process alone.
     """
     found: dict[Any, dict[str, Any]] = {}
     if source.rows is not None:
         _aggregated(_in_days(source.rows, period), rollup_group, rollup_sums(), found)
-        _aggregated(_raw(scope, period), case_group, medians(), found)
     else:
-        everything = {**case_counts(), **channel_counts(), **medians()}
-        _aggregated(_raw(scope, period), case_group, everything, found)
+        counts = {**case_counts(), **channel_counts()}
+        _aggregated(_raw(scope, period), case_group, counts, found)
+    _aggregated(_raw(scope, period), case_group, medians(), found)
     return _filled(found)
 
 
@@ -564,11 +566,10 @@ def totals(*, scope: Scope, period: Period) -> Figures:
 def totals_compared(*, scope: Scope, period: Period) -> tuple[Figures, Figures]:
     """(this period's indicators, the previous period's).
 
-    From the rollup: its counts of both periods in one query, grouped by
-    period, and the medians of each period from the cases (a query each:
-    two plain aggregates over an index range cost less than one grouped by
-    period, which must sort every case by its group first). From the cases:
-    one query, grouped by period.
+    The counts of both periods in one query grouped by period, from the
+    rollup or from the cases; the medians of each period from the cases, a
+    query each (two plain aggregates over an index range cost less than one
+    grouped by period, which must sort every case by its group first).
     """
     previous = period.previous()
     source = source_for(scope)
@@ -584,10 +585,6 @@ def totals_compared(*, scope: Scope, period: Period) -> tuple[Figures, Figures]:
         )
         rows = _in_days(source.rows, previous, period)
         _aggregated(rows, ("which", on_day), rollup_sums(), found)
-        for which, counted in (("current", period), ("previous", previous)):
-            found.setdefault(which, {}).update(
-                _raw(scope, counted).aggregate(**medians())
-            )
     else:
         on_case = Case(
             When(submitted_at__gte=start, then=Value("current")),
@@ -595,10 +592,10 @@ def totals_compared(*, scope: Scope, period: Period) -> tuple[Figures, Figures]:
             default=Value("between"),
             output_field=CharField(),
         )
-        everything = {**case_counts(), **channel_counts(), **medians()}
-        _aggregated(
-            _raw(scope, previous, period), ("which", on_case), everything, found
-        )
+        counts = {**case_counts(), **channel_counts()}
+        _aggregated(_raw(scope, previous, period), ("which", on_case), counts, found)
+    for which, counted in (("current", period), ("previous", previous)):
+        found.setdefault(which, {}).update(_raw(scope, counted).aggregate(**medians()))
     found = _filled(found)
     return (
         Figures(values_of(found.get("current", _empty())), source.as_of),
@@ -644,9 +641,10 @@ def grouped(*, scope: Scope, period: Period, by: str) -> tuple[list[Row], Source
     counts, the medians, the groups' names.
     """
     rollup_group, case_group = _groups(by)
-    source = source_for(scope)
     if rollup_group is None:
         source = Source(rows=None, as_of=None)
+    else:
+        source = source_for(scope)
     found = _figures(
         scope, source, period, rollup_group=rollup_group, case_group=case_group
     )

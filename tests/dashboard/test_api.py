@@ -389,6 +389,20 @@ def test_the_query_count_does_not_grow_with_the_cases(
         assert get(client, name).status_code == 200
 
 
+def test_the_query_count_of_what_is_read_from_the_cases(
+    built, client_for, supervisor, officer, django_assert_num_queries
+):
+    desk, own = client_for(supervisor), client_for(officer)
+    # Categories are not in the rollup: the rows' counts, medians and names,
+    # then the total (the state, the rollup's counts, the medians).
+    with django_assert_num_queries(REQUEST + 6):
+        assert get(desk, "table", by="category").status_code == 200
+    # An officer's cases are not in it either: both periods' counts, then the
+    # medians of each.
+    with django_assert_num_queries(REQUEST + 3):
+        assert get(own, "kpis").status_code == 200
+
+
 def test_a_leaders_query_count_adds_the_walk_of_their_unit(
     built, client_for, squad_leader, django_assert_num_queries
 ):
