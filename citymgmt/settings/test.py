@@ -1,6 +1,9 @@
 """Settings for the test suite: the same environment reading as local."""
 
 import tempfile
+from pathlib import Path
+
+from citymgmt.env import read_str
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
@@ -19,3 +22,5 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploaded photos from tests go to a throwaway folder, not var/media.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="citydesk-test-media-")
+# Export files too; a test's worker process is given the folder to share.
+EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")
