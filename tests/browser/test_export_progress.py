@@ -36,9 +36,11 @@ def test_the_progress_page_turns_into_a_download_link_when_the_worker_is_done(
     refused = []
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
 
     page.goto(f"{live_server.url}/admin/complaints/complaint/")
