@@ -246,7 +246,7 @@ def csv_text(value: Any) -> Any:
     if kind is str:
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     if kind is datetime:
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.isoformat(sep=" ", timespec="seconds")
     if kind is date:
         return value.isoformat()
     if kind is bool:
