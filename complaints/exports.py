@@ -5,12 +5,12 @@ core's `ExportAdminMixin`, so the file holds the rows the list shows (scope,
 filters, search). A citizen's phone is masked unless the user may reveal
 phones (`squads.roles.may_reveal_phones`); a file with full numbers writes
 a `reveal_phone` event on each case it holds
-(`services.complaint_reveal_phones_exported`, a batch per 2,000 rows).
+(`services.complaint_reveal_phones_exported`, an INSERT per 2,000 cases).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import get_language, gettext
@@ -144,10 +144,8 @@ class ComplaintResource(ExportResource):
         return (value or "") if self.reveal_phones else phones.mask(value)
 
 
-def record_reveals(*, by: Any, rows: Sequence[Mapping[str, Any]], job_id: int) -> None:
-    services.complaint_reveal_phones_exported(
-        cases=[(row["pk"], row["status"]) for row in rows], by=by, export_id=job_id
-    )
+def record_reveals(*, by: Any, rows: Sequence[tuple[int, str]], job_id: int) -> None:
+    services.complaint_reveal_phones_exported(cases=rows, by=by, export_id=job_id)
 
 
 COMPLAINTS = register(
@@ -158,5 +156,6 @@ COMPLAINTS = register(
         label=_("complaints"),
         reveals_phones=lambda user: may_reveal_phones(user=user),
         record_reveals=record_reveals,
+        reveal_paths=("pk", "status"),
     )
 )

@@ -4,13 +4,15 @@ An `ExportKind` names a list (`complaints`, `relocations`, `tallies`), its
 model (whose admin, with `ExportAdminMixin`, makes the queryset), the
 `ExportResource` that defines the columns, and two hooks about phones:
 `reveals_phones(user)` (whether this user's file holds full numbers) and
-`record_reveals(by=, rows=, job_id=)`, called once per batch of rows
-written with full numbers, to log them the way the app logs a reveal.
+`record_reveals(by=, rows=, job_id=)`, called about once a second while
+a file with full numbers is written, with the rows written since (each a
+tuple of the row's `reveal_paths`), to log them the way the app logs a
+reveal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ class ExportKind:
     label: Any  # a lazy translation: the sheet's and the file's name
     reveals_phones: Callable[[Any], bool] = _never
     record_reveals: Callable[..., None] | None = None
+    reveal_paths: tuple[str, ...] = ("pk",)
 
 
 KINDS: dict[str, ExportKind] = {}
@@ -44,6 +47,3 @@ def register(kind: ExportKind) -> ExportKind:
 
 def kind_named(name: str) -> ExportKind:
     return KINDS[name]
-
-
-RevealRows = Sequence[Mapping[str, Any]]

@@ -1,15 +1,16 @@
 """Writes of the export log: start an export, write its file, retry, sweep.
 
 Writing a file is not one transaction: the progress (`rows_written`) is
-saved after each batch so the page polling it sees the rows go by, and
-the phone reveals of a batch are logged as it is written. A file is only
-reachable once its job says done.
+saved about once a second (PROGRESS_SECONDS) so the page polling it sees
+the rows go by, together with the phone reveals of the rows written
+since. A file is only reachable once its job says done.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,9 @@ from citymgmt.exports.registry import KINDS, ExportKind
 from citymgmt.exports.writers import XLSX_MAX_ROWS, open_sheet
 
 logger = logging.getLogger(__name__)
+
+# How often a running export saves its progress (and logs its reveals).
+PROGRESS_SECONDS = 1.0
 
 
 def export_root() -> Path:
@@ -163,18 +167,34 @@ def _write(job: ExportJob, spec: ExportKind, rows: QuerySet | None) -> Path:
         job.format, path, title=str(spec.label), headers=resource.headers()
     )
     written = 0
+    record_reveals = spec.record_reveals if revealed else None
+    # What the reveals of the rows written since the last save need.
+    unlogged: list[tuple[Any, ...]] = []
+    saved_at = time.monotonic()
+
+    def save_progress() -> None:
+        # The reveals of the rows written so far and the count, in one
+        # commit: about once a PROGRESS_SECONDS, not once per batch.
+        with transaction.atomic():
+            if record_reveals is not None and unlogged:
+                record_reveals(by=user, rows=unlogged, job_id=job.pk)
+            ExportJob.objects.filter(pk=job.pk).update(rows_written=written)
+        unlogged.clear()
+
     try:
         for batch in resource.stream(rows):
             for row in batch:
                 sheet.write(resource.dehydrate_row(row))
             written += len(batch)
-            # The batch's reveals and the progress: one commit per batch.
-            with transaction.atomic():
-                if revealed and spec.record_reveals is not None:
-                    spec.record_reveals(by=user, rows=batch, job_id=job.pk)
-                ExportJob.objects.filter(pk=job.pk).update(rows_written=written)
+            if record_reveals is not None:
+                paths = spec.reveal_paths
+                unlogged.extend(tuple(row[p] for p in paths) for row in batch)
+            if time.monotonic() - saved_at >= PROGRESS_SECONDS:
+                save_progress()
+                saved_at = time.monotonic()
     finally:
         sheet.close()
+    save_progress()
     now = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportStatus.DONE,

@@ -38,62 +38,65 @@ def complaint_reveal_phone(*, complaint: Complaint, by: User) -> str:
     return complaint.phone
 
 
+# Cases per INSERT of export reveals.
+REVEAL_BATCH = 2000
+
+
 @transaction.atomic
 def complaint_reveal_phones_exported(
     *, cases: Sequence[tuple[int, str]], by: User, export_id: int
 ) -> int:
     """Log full phone numbers written to an export: one reveal event per case.
 
-    `cases` are (id, status) pairs of the rows of one batch of the file; their
-    events go in with one INSERT. Returns how many were written.
+    `cases` are the (id, status) pairs of the rows written; their events go
+    in with one INSERT per REVEAL_BATCH. Returns how many were written.
     """
     if not may_reveal_phones(user=by):
         raise Forbidden(_("Your role may not see citizens' phone numbers."))
-    if not cases:
-        return 0
-    now = timezone.now()
-    role = actor_role(by)
-    public = ACTIONS[Action.REVEAL_PHONE].public
-    payload = {"via": "export", "export": export_id}
-    if connection.vendor == "postgresql":
-        # One statement from two arrays: building 2,000 events as model
-        # instances cost more than writing the file (docs/benchmarks.md).
-        table = connection.ops.quote_name(ComplaintEvent._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (complaint_id, action, from_status, "  # noqa: S608
-                "to_status, actor_id, role, opinion, is_public, payload, created_at) "
-                "SELECT c.id, %s, c.status, c.status, %s, %s, '', %s, %s::jsonb, %s "
-                "FROM unnest(%s::bigint[], %s::varchar[]) AS c(id, status)",
-                [
-                    Action.REVEAL_PHONE.value,
-                    by.pk,
-                    role,
-                    public,
-                    json.dumps(payload),
-                    now,
-                    [pk for pk, _status in cases],
-                    [status for _pk, status in cases],
-                ],
-            )
-        return len(cases)
-    ComplaintEvent.objects.bulk_create(
-        [
-            ComplaintEvent(
-                complaint_id=pk,
-                action=Action.REVEAL_PHONE,
-                from_status=status,
-                to_status=status,
-                actor_id=by.pk,
-                role=role,
-                is_public=public,
-                payload=payload,
-                created_at=now,
-            )
-            for pk, status in cases
-        ]
-    )
+    event = {
+        "action": Action.REVEAL_PHONE.value,
+        "actor_id": by.pk,
+        "role": actor_role(by),
+        "is_public": ACTIONS[Action.REVEAL_PHONE].public,
+        "payload": {"via": "export", "export": export_id},
+        "created_at": timezone.now(),
+    }
+    for start in range(0, len(cases), REVEAL_BATCH):
+        _insert_reveals(cases[start : start + REVEAL_BATCH], event)
     return len(cases)
+
+
+def _insert_reveals(cases: Sequence[tuple[int, str]], event: dict) -> None:
+    if connection.vendor != "postgresql":
+        ComplaintEvent.objects.bulk_create(
+            [
+                ComplaintEvent(
+                    complaint_id=pk, from_status=status, to_status=status, **event
+                )
+                for pk, status in cases
+            ]
+        )
+        return
+    # One statement from two arrays: building 2,000 events as model
+    # instances cost more than writing the file (docs/benchmarks.md).
+    table = connection.ops.quote_name(ComplaintEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (complaint_id, action, from_status, "  # noqa: S608
+            "to_status, actor_id, role, opinion, is_public, payload, created_at) "
+            "SELECT c.id, %s, c.status, c.status, %s, %s, '', %s, %s::jsonb, %s "
+            "FROM unnest(%s::bigint[], %s::varchar[]) AS c(id, status)",
+            [
+                event["action"],
+                event["actor_id"],
+                event["role"],
+                event["is_public"],
+                json.dumps(event["payload"]),
+                event["created_at"],
+                [pk for pk, _status in cases],
+                [status for _pk, status in cases],
+            ],
+        )
 
 
 @transaction.atomic
