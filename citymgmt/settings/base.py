@@ -268,6 +268,8 @@ LOGGING = {
 EXPORT_SYNC_MAX_ROWS = read_int("EXPORT_SYNC_MAX_ROWS", 10_000, minimum=0)
 EXPORT_TTL_HOURS = read_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")
+# The Celery app queued exports are published through (a dotted path or an app).
+EXPORT_CELERY_APP = "citymgmt.celery.app"
 
 HEALTH_BROKER_TIMEOUT = read_int("HEALTH_BROKER_TIMEOUT", 2, minimum=1)
 

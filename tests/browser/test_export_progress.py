@@ -29,7 +29,8 @@ def test_the_progress_page_turns_into_a_download_link_when_the_worker_is_done(
         submit(tree, phone=f"1391234200{n}")
     settings.EXPORT_ROOT = str(tmp_path / "exports")
     settings.EXPORT_SYNC_MAX_ROWS = 2
-    project_app(broker_url=redis_url).control.purge()
+    settings.EXPORT_CELERY_APP = project_app(broker_url=redis_url)
+    settings.EXPORT_CELERY_APP.control.purge()
     dispatcher.set_password("pw-12345")
     dispatcher.save()
     context, page = sign_in(browser, live_server, "dispatcher")

@@ -311,8 +311,8 @@ def test_a_long_list_goes_to_a_worker_with_progress_and_only_its_requester_gets_
     for n in range(5):
         submit(tree, phone=f"1391234100{n}")
     settings.EXPORT_SYNC_MAX_ROWS = 2
-    # The project's app publishes to the test Redis (CELERY_BROKER_URL).
-    project_app(broker_url=redis_url).control.purge()
+    settings.EXPORT_CELERY_APP = project_app(broker_url=redis_url)
+    settings.EXPORT_CELERY_APP.control.purge()
     worker = worker_process(redis_url, EXPORT_ROOT=str(export_root))
     assert wait_for(worker.ready, 90), worker.output()
     dispatcher, supervisor = users["dispatcher"], users["supervisor"]
