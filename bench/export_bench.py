@@ -26,6 +26,9 @@ resident memory of the whole process, Django included) before and after.
 `--path instances` times import-export's own per-row path instead (a
 model instance per row, `select_related` for the joined columns, the
 resource's `export_resource(obj)`), into the same writer, for comparison.
+`--writer xlsxwriter-api` writes the xlsx rows through xlsxwriter's own
+cell calls (`write_string`, `write_number`, `write_datetime`) instead of
+`StreamedWorksheet.append_row`, for comparison.
 `--masked` runs as a bench-only user who sees every case but may not reveal
 phones (masked numbers, no reveal events), to tell the cost of the events.
 Files go to var/bench-exports/ and are deleted after each run.
@@ -63,6 +66,12 @@ def main() -> None:
     )
     parser.add_argument("--query", default="", help="the list's query string")
     parser.add_argument("--path", choices=["values", "instances"], default="values")
+    parser.add_argument(
+        "--writer",
+        choices=["ours", "xlsxwriter-api"],
+        default="ours",
+        help="xlsx rows by StreamedWorksheet.append_row, or xlsxwriter's cell API",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", default="5432")
     parser.add_argument("--db-user", default="postgres")
@@ -142,6 +151,8 @@ def child(args: argparse.Namespace) -> None:
         format=args.format,
         is_async=True,
     )
+    if args.writer == "xlsxwriter-api":
+        use_cell_api()
     started = time.perf_counter()
     if args.path == "instances":
         rows, path = instances_path(job)
@@ -166,6 +177,43 @@ def child(args: argparse.Namespace) -> None:
             }
         )
     )
+
+
+def use_cell_api() -> None:
+    """Write xlsx rows through xlsxwriter's own cell calls (for comparison)."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from citymgmt.exports import writers
+
+    def write(self, cells) -> None:
+        self.row += 1
+        sheet = self.sheet
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                sheet.write_string(self.row, col, value)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(self.row, col, value, self.api_datetime)
+            elif isinstance(value, date):
+                sheet.write_datetime(self.row, col, value, self.api_date)
+            elif isinstance(value, bool):
+                sheet.write_boolean(self.row, col, value)
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(self.row, col, float(value))
+            else:
+                sheet.write_string(self.row, col, str(value))
+
+    original = writers.XlsxSheet.__init__
+
+    def init(self, path, *, title, headers) -> None:
+        original(self, path, title=title, headers=headers)
+        self.api_datetime = self.workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.api_date = self.workbook.add_format({"num_format": "yyyy-mm-dd"})
+
+    writers.XlsxSheet.__init__ = init
+    writers.XlsxSheet.write = write
 
 
 def masked_user():
