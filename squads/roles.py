@@ -309,6 +309,12 @@ ROLE_PERMISSIONS["supervisor"] += (
 )
 
 
+# The export log (citymgmt.exports): supervisors read who exported what, and
+# whether the file held full phone numbers. Everyone opens only their own
+# exports' pages and files, without a permission.
+ROLE_PERMISSIONS["supervisor"] += ["exports.view_exportjob"]
+
+
 def sync_role_groups(apps) -> None:
     """Create one group per role and give it exactly the permissions listed above."""
     from django.apps import apps as global_apps

@@ -1,5 +1,7 @@
 """Settings shared by every environment; values come from the environment."""
 
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from citymgmt.env import (
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "citymgmt",
     "citymgmt.workdays",
     "citymgmt.notifications",
+    "citymgmt.exports",
     "squads",
     "complaints",
     "vendors",
@@ -261,6 +264,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": read_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Exports from the admin's lists (citymgmt.exports): up to EXPORT_SYNC_MAX_ROWS
+# rows download at once, more run as a Celery task; files are kept for
+# EXPORT_TTL_HOURS, under EXPORT_ROOT (the web processes and the workers
+# must share it; it is never served as media).
+EXPORT_SYNC_MAX_ROWS = read_int("EXPORT_SYNC_MAX_ROWS", 10_000, minimum=0)
+EXPORT_TTL_HOURS = read_int("EXPORT_TTL_HOURS", 24, minimum=1)
+EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")
+# The Celery app queued exports are published through (a dotted path or an app).
+EXPORT_CELERY_APP = "citymgmt.celery.app"
 
 HEALTH_BROKER_TIMEOUT = read_int("HEALTH_BROKER_TIMEOUT", 2, minimum=1)
 

@@ -1,6 +1,9 @@
 """Settings for the test suite: the same environment reading as local."""
 
 import tempfile
+from pathlib import Path
+
+from citymgmt.env import read_str
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
@@ -21,3 +24,5 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="citydesk-test-media-")
 # Uploads kept between an import's preview and its confirmation, likewise.
 TALLY_IMPORT_DIR = tempfile.mkdtemp(prefix="citydesk-test-imports-")
+# Export files too; a test's worker process is given the folder to share.
+EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")

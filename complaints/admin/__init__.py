@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from citymgmt import phones
 from citymgmt.admin import FilterLookupsOnly
-from complaints import selectors, services
+from citymgmt.exports.changelist import ExportAdminMixin
+from complaints import exports, selectors, services
 from complaints.admin import reference  # noqa: F401 - registers its admins
 from complaints.admin.bulk import BulkActions
 from complaints.admin.case_views import CaseViews
@@ -38,7 +39,10 @@ from squads.roles import LEADERS, role_of
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(BulkActions, CaseViews, FilterLookupsOnly, ScopedAdmin):
+class ComplaintAdmin(
+    ExportAdminMixin, BulkActions, CaseViews, FilterLookupsOnly, ScopedAdmin
+):
+    export_kind = exports.COMPLAINTS.name
     list_display = [
         "reference",
         "submitted_short",

@@ -34,6 +34,7 @@ from complaints.services.ratings import complaint_rate, complaint_reopen
 from complaints.services.staff import (
     category_save,
     complaint_reveal_phone,
+    complaint_reveal_phones_exported,
     complaint_search,
     deadline_rule_save,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "complaint_reopen",
     "complaint_return",
     "complaint_reveal_phone",
+    "complaint_reveal_phones_exported",
     "complaint_rework",
     "complaint_search",
     "complaint_track",

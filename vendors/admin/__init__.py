@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from citymgmt.admin import FilterLookupsOnly
 from citymgmt.errors import DomainError
+from citymgmt.exports.changelist import ExportAdminMixin
 from complaints.admin.changelist import UnitFilter
 from squads.admin import ScopedAdmin
-from vendors import selectors, services
+from vendors import exports, selectors, services
 from vendors.admin.forms import (
     CheckInForm,
     DutyPostForm,
@@ -289,7 +290,8 @@ class MarketFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Relocation)
-class RelocationAdmin(RelocationViews, ServiceAdmin):
+class RelocationAdmin(ExportAdminMixin, RelocationViews, ServiceAdmin):
+    export_kind = exports.RELOCATIONS.name
     form = RelocationOfferForm
     add_form_template = "admin/change_form.html"
     change_form_template = "admin/vendors/relocation/change_form.html"
