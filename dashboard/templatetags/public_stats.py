@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -13,4 +12,4 @@ def percent(value: float | None) -> str:
     """A fraction as a percentage with one decimal (0.6667 → 66.7%); – for none."""
     if value is None:
         return "–"
-    return f"{number_format(value * 100, 1)}%"
+    return f"{value * 100:.1f}%"

@@ -124,7 +124,8 @@ def test_the_total_row_sums_the_counts_and_divides_the_sums(
     on_time = letter(COL["disposed_on_time"])
     assert (
         sheet.cell(total_row, COL["on_time_disposal_rate"]).value
-        == f'=IF({to_dispose}{total_row}=0,"",{on_time}{total_row}/{to_dispose}{total_row})'
+        == f'=IF({to_dispose}{total_row}=0,"",'
+        f"{on_time}{total_row}/{to_dispose}{total_row})"
     )
     # The rest are the bureau's own figures (test_formulas: 0.75, 3 of 6 …).
     totals = kpis.totals(scope=kpis.scope_for(user=supervisor), period=FEBRUARY)
