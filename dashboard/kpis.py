@@ -830,8 +830,9 @@ def unit_categories(*, scope: Scope, period: Period) -> dict[int | None, list[Ro
         .annotate(**everything)
         .order_by()
     ):
-        key = (row.pop("squad_id"), row.pop("category_id"))
-        found[key] = from_rollup(row)
+        counts: dict[str, Any] = dict(row)
+        key = (counts.pop("squad_id"), counts.pop("category_id"))
+        found[key] = from_rollup(counts)
     found = _filled(found)
     keys = group_keys("category", {category for _unit, category in found})
     by_unit: dict[int | None, list[Row]] = {}
