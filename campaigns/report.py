@@ -26,8 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,16 +35,25 @@ import xlsxwriter
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext
-from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from campaigns import linked, stats
 from campaigns.models import Campaign, CampaignTarget, Metric, MetricKind, RoadSegment
+from citymgmt import xlsx
+from citymgmt.xlsx import (
+    FORBIDDEN_IN_SHEET_NAMES,
+    SheetNames,
+    across,
+    display_width,
+    down,
+    label_width,
+    sum_formula,
+)
+from citymgmt.xlsx import cell as xl_rowcol_to_cell
 from squads.models import Squad
 from squads.roles import BUREAU_WIDE, User, member_for, role_of, squad_ids_in_scope
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTEXT = "campaign report"
 
 # Header rows of the summary (group, metric name, unit of measure) and of a
@@ -179,32 +186,6 @@ def report_data(
 # --- the workbook -----------------------------------------------------------
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
-
-
-class SheetNames:
-    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def take(self, wanted: str) -> str:
-        base = FORBIDDEN_IN_SHEET_NAMES.sub("", wanted).strip().strip("'")
-        base = base[:31] or "Sheet"
-        name, n = base, 2
-        # Excel compares names without case and reserves "History".
-        while name.casefold() in self.used or name.casefold() == "history":
-            suffix = f"({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        self.used.add(name.casefold())
-        return name
-
-
 def number(value: Decimal | int | None) -> int | float | None:
     """A figure as Excel stores it: whole numbers as integers."""
     if value is None:
@@ -265,8 +246,10 @@ def _figure_width(title: str) -> int:
     return max(10, min(width, 16))
 
 
-def _label_width(texts: Iterable[str], *, least: int, most: int = 32) -> int:
-    return max(least, min(max((display_width(t) for t in texts), default=0) + 2, most))
+def print_setup(sheet: Worksheet, *, header: tuple[int, int], label_cols: int) -> None:
+    xlsx.print_setup(
+        sheet, header=header, label_cols=label_cols, footer=label("&CPage &P of &N")
+    )
 
 
 def _title_rows(
@@ -279,10 +262,10 @@ def _title_rows(
 ) -> None:
     """Rows 1–3: the title, 填报单位 and 填报日期, 统计期间."""
     title = label("%(campaign)s Work Statistics") % {"campaign": data.campaign.name}
-    _across(sheet, 0, 0, last_col, title, styles.title)
+    across(sheet, 0, 0, last_col, title, styles.title)
     sheet.set_row(0, 30)
     middle = max(1, (last_col + 1) // 2)
-    _across(
+    across(
         sheet,
         1,
         0,
@@ -290,7 +273,7 @@ def _title_rows(
         label("Reporting unit: %(unit)s") % {"unit": unit_name},
         styles.meta,
     )
-    _across(
+    across(
         sheet,
         1,
         middle,
@@ -298,7 +281,7 @@ def _title_rows(
         label("Reporting date: %(date)s") % {"date": data.today.isoformat()},
         styles.meta_right,
     )
-    _across(
+    across(
         sheet,
         2,
         0,
@@ -307,40 +290,6 @@ def _title_rows(
         % {"start": data.start.isoformat(), "end": data.end.isoformat()},
         styles.meta,
     )
-
-
-def _across(
-    sheet: Worksheet, row: int, first: int, last: int, value: Any, fmt: Any
-) -> None:
-    """A value over columns first..last of a row (merged when wider than one)."""
-    if last > first:
-        sheet.merge_range(row, first, row, last, value, fmt)
-    else:
-        sheet.write(row, first, value, fmt)
-
-
-def _down(
-    sheet: Worksheet, col: int, first: int, last: int, value: Any, fmt: Any
-) -> None:
-    if last > first:
-        sheet.merge_range(first, col, last, col, value, fmt)
-    else:
-        sheet.write(first, col, value, fmt)
-
-
-def _print_setup(sheet: Worksheet, *, header: tuple[int, int], label_cols: int) -> None:
-    sheet.freeze_panes(header[1] + 1, label_cols)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.repeat_rows(header[0], header[1])
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.center_horizontally()
-    sheet.set_footer(label("&CPage &P of &N"))
-
-
-def _sum(col: int, first: int, last: int) -> str:
-    return f"=SUM({xl_rowcol_to_cell(first, col)}:{xl_rowcol_to_cell(last, col)})"
 
 
 def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
@@ -352,12 +301,12 @@ def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
         sheet, styles, data=data, unit_name=data.reporting_unit, last_col=last_col
     )
     top, bottom = SUMMARY_HEADER
-    _down(sheet, 0, top, bottom, label("No."), styles.header)
-    _down(sheet, 1, top, bottom, label("Unit"), styles.header)
+    down(sheet, 0, top, bottom, label("No."), styles.header)
+    down(sheet, 1, top, bottom, label("Unit"), styles.header)
     if metrics:
-        _across(sheet, top, first_fig, linked_col - 1, label("Reported"), styles.header)
+        across(sheet, top, first_fig, linked_col - 1, label("Reported"), styles.header)
     if counters:
-        _across(
+        across(
             sheet,
             top,
             linked_col,
@@ -379,7 +328,7 @@ def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
     sheet.set_row(top + 1, 36)
     sheet.set_column(0, 0, 6)
     sheet.set_column(
-        1, 1, _label_width([u.name for u in data.units] + ["单位"], least=14)
+        1, 1, label_width([u.name for u in data.units] + ["单位"], least=14)
     )
 
     first_row = bottom + 1
@@ -398,7 +347,7 @@ def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
 
     last_row = first_row + len(data.units) - 1
     total_row = first_row + len(data.units)
-    _across(sheet, total_row, 0, 1, label("Total"), styles.total_label)
+    across(sheet, total_row, 0, 1, label("Total"), styles.total_label)
     totals: dict[int, Decimal] = {}
     for offset, metric in enumerate(metrics):
         col = first_fig + offset
@@ -428,11 +377,11 @@ def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
         )
 
     if not any(target is not None for target in data.targets.values()):
-        _print_setup(sheet, header=SUMMARY_HEADER, label_cols=2)
+        print_setup(sheet, header=SUMMARY_HEADER, label_cols=2)
         return
     target_row, rate_row = total_row + 1, total_row + 2
-    _across(sheet, target_row, 0, 1, label("Target"), styles.total_label)
-    _across(sheet, rate_row, 0, 1, label("Completion rate"), styles.total_label)
+    across(sheet, target_row, 0, 1, label("Target"), styles.total_label)
+    across(sheet, rate_row, 0, 1, label("Completion rate"), styles.total_label)
     for offset, metric in enumerate(metrics):
         col = first_fig + offset
         target = data.targets.get(metric.pk)
@@ -458,7 +407,7 @@ def _summary(sheet: Worksheet, styles: Styles, data: ReportData) -> None:
     for offset in range(len(counters)):
         sheet.write_blank(target_row, linked_col + offset, None, styles.text)
         sheet.write_blank(rate_row, linked_col + offset, None, styles.text)
-    _print_setup(sheet, header=SUMMARY_HEADER, label_cols=2)
+    print_setup(sheet, header=SUMMARY_HEADER, label_cols=2)
 
 
 def _total_cell(
@@ -474,7 +423,7 @@ def _total_cell(
     if last_row < first_row:
         sheet.write_number(row, col, 0, fmt)
     else:
-        sheet.write_formula(row, col, _sum(col, first_row, last_row), fmt, value)
+        sheet.write_formula(row, col, sum_formula(col, first_row, last_row), fmt, value)
 
 
 def _unit_rows(
@@ -516,14 +465,14 @@ def _unit_sheet(
     last_col = max(label_cols + len(metrics) - 1, label_cols)
     _title_rows(sheet, styles, data=data, unit_name=unit.name, last_col=last_col)
     top, bottom = UNIT_HEADER
-    _down(sheet, 0, top, bottom, label("Date"), styles.header)
+    down(sheet, 0, top, bottom, label("Date"), styles.header)
     sheet.set_column(0, 0, 12)
     if with_segments:
-        _down(sheet, 1, top, bottom, label("Road segment"), styles.header)
+        down(sheet, 1, top, bottom, label("Road segment"), styles.header)
         sheet.set_column(
             1,
             1,
-            _label_width([s.name for s in data.segments.values()], least=12, most=24),
+            label_width([s.name for s in data.segments.values()], least=12, most=24),
         )
     for offset, metric in enumerate(metrics):
         col = label_cols + offset
@@ -550,7 +499,7 @@ def _unit_sheet(
 
     last_row = first_row + len(rows) - 1
     total_row = first_row + len(rows)
-    _across(sheet, total_row, 0, label_cols - 1, label("Total"), styles.total_label)
+    across(sheet, total_row, 0, label_cols - 1, label("Total"), styles.total_label)
     for offset, metric in enumerate(metrics):
         total = data.unit_totals.get((unit.pk, metric.pk), Decimal(0))
         _total_cell(
@@ -562,7 +511,7 @@ def _unit_sheet(
             number(total) or 0,
             styles.figure(metric, total=True),
         )
-    _print_setup(sheet, header=UNIT_HEADER, label_cols=label_cols)
+    print_setup(sheet, header=UNIT_HEADER, label_cols=label_cols)
 
 
 def workbook_bytes(data: ReportData) -> bytes:

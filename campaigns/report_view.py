@@ -25,12 +25,12 @@ from campaigns import tools
 from campaigns.models import Campaign
 from campaigns.report import (
     CONTEXT,
-    XLSX,
     report_data,
     report_filename,
     workbook_bytes,
 )
 from campaigns.selectors import campaigns_visible_to
+from citymgmt.xlsx import XLSX
 
 NOT_A_DATE = pgettext_lazy(CONTEXT, "Give the date as year-month-day, 2020-04-06.")
 

@@ -13,8 +13,10 @@ from dashboard.apis import (
     StatsUnitsApi,
     StatsVendorsApi,
 )
+from dashboard.apis.public import PublicStatsApi
 
 urlpatterns = [
+    path("public/stats/", PublicStatsApi.as_view(), name="public-stats"),
     path("stats/kpis/", StatsKpisApi.as_view(), name="stats-kpis"),
     path("stats/table/", StatsTableApi.as_view(), name="stats-table"),
     path("stats/daily/", StatsDailyApi.as_view(), name="stats-daily"),

@@ -316,6 +316,11 @@ def _empty() -> dict[str, Any]:
     return found
 
 
+def empty_values() -> Values:
+    """Every indicator of a group without cases."""
+    return values_of(_empty())
+
+
 # Scope -----------------------------------------------------------------------
 
 
@@ -807,3 +812,32 @@ def heat(*, scope: Scope, period: Period) -> list[dict[str, Any]]:
         )
     )
     return found
+
+
+def unit_categories(*, scope: Scope, period: Period) -> dict[int | None, list[Row]]:
+    """Every indicator per unit and category: {unit id: rows by category code}.
+
+    From the cases (the rollup keeps no categories): one query for the counts
+    and medians, grouped by unit and category, and one for the names.
+    """
+    everything = {**case_counts(), **channel_counts(), **medians()}
+    found: dict[Any, dict[str, Any]] = {}
+    for row in (
+        _raw(scope, period)
+        .values("squad_id", "category_id")
+        .annotate(**everything)
+        .order_by()
+    ):
+        counts: dict[str, Any] = dict(row)
+        key = (counts.pop("squad_id"), counts.pop("category_id"))
+        found[key] = from_rollup(counts)
+    found = _filled(found)
+    keys = group_keys("category", {category for _unit, category in found})
+    by_unit: dict[int | None, list[Row]] = {}
+    for (unit, category), counts in found.items():
+        by_unit.setdefault(unit, []).append(
+            Row(key=keys[category], values=values_of(counts))
+        )
+    for rows in by_unit.values():
+        rows.sort(key=lambda row: (row.key["code"] is None, row.key["code"] or ""))
+    return by_unit

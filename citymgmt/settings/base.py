@@ -336,6 +336,9 @@ KPI_REWORK_DENOMINATOR = read_choice(
 KPI_ON_TIME_DISPOSAL_TARGET = min(
     read_int("KPI_ON_TIME_DISPOSAL_TARGET", 90, minimum=1), 100
 )
+# How long the public statistics (/stats/, /api/v1/public/stats/) are kept
+# before they are counted again, in seconds.
+PUBLIC_STATS_SECONDS = read_int("PUBLIC_STATS_SECONDS", 300, minimum=0)
 
 # Notifications: the outbox's delivery and the SMS gateway (log or http).
 SMS_BACKEND = read_choice("SMS_BACKEND", "log", {"log", "http"})
