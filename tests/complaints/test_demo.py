@@ -157,3 +157,27 @@ def test_a_second_run_adds_nothing(demo):
 
     assert (Complaint.objects.count(), ComplaintEvent.objects.count()) == before
     assert "left alone" in output
+
+
+def test_the_demo_cases_carry_their_working_durations(demo):
+    from complaints.deadlines import durations
+
+    cases = Complaint.objects.filter(accepted_at__isnull=False)
+    assert cases.exists()
+    for case in cases:
+        events = case.events.order_by("created_at", "id").values_list(
+            "action", "created_at"
+        )
+        expected = durations.from_history(events)
+        assert case.accept_working_seconds == expected["accept_working_seconds"]
+        assert case.dispose_working_seconds == expected["dispose_working_seconds"]
+
+
+def test_the_dashboards_rollup_counts_every_demo_case(demo):
+    from django.db.models import Sum
+
+    from dashboard.models import DayFigures
+
+    assert "dashboard: the daily KPI counts rebuilt" in demo
+    received = DayFigures.objects.aggregate(n=Sum("received"))["n"]
+    assert received == Complaint.objects.count()
