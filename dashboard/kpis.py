@@ -326,9 +326,13 @@ def empty_values() -> Values:
 
 @dataclass(frozen=True)
 class Scope:
-    """Whose figures: the user, and the unit and street they narrowed them to."""
+    """Whose figures: the user, and the unit and street they narrowed them to.
 
-    user: User
+    No user is the whole city, as the desk counts it: only the public
+    statistics (`dashboard.public`) ask for that, and they show aggregates.
+    """
+
+    user: User | None
     unit: Squad | None = None
     unit_ids: frozenset[int] | None = None
     street: Area | None = None
@@ -407,10 +411,17 @@ def _local_zone() -> Any:
     return timezone.get_default_timezone()
 
 
+def _cases(scope: Scope) -> QuerySet[Complaint]:
+    """The cases the scope's user may see; every case when it has no user."""
+    if scope.user is None:
+        return Complaint.objects.all()
+    return complaints_visible_to(user=scope.user)
+
+
 def _rollup_rows(scope: Scope) -> QuerySet[DayFigures] | None:
     """The rollup rows the user's scope covers; None when it cannot scope them."""
-    role = role_of(user=scope.user)
-    if role in DESK:
+    role = None if scope.user is None else role_of(user=scope.user)
+    if scope.user is None or role in DESK:
         rows = DayFigures.objects.all()
     elif role in LEADERS:
         # As complaints_visible_to: their units' cases once dispatched.
@@ -458,9 +469,7 @@ def _in_days(rows: QuerySet[DayFigures], *periods: Period) -> QuerySet[DayFigure
 def cases(*, scope: Scope, start: datetime, end: datetime) -> QuerySet[Complaint]:
     """The cases of the scope submitted in [start, end)."""
     return _in_scope(
-        complaints_visible_to(user=scope.user).filter(
-            submitted_at__gte=start, submitted_at__lt=end
-        ),
+        _cases(scope).filter(submitted_at__gte=start, submitted_at__lt=end),
         scope,
     )
 
@@ -503,9 +512,7 @@ def _aggregated(
 
 
 def _raw(scope: Scope, *periods: Period) -> QuerySet[Complaint]:
-    return _in_scope(
-        complaints_visible_to(user=scope.user).filter(_submitted_in(*periods)), scope
-    )
+    return _in_scope(_cases(scope).filter(_submitted_in(*periods)), scope)
 
 
 def _figures(
@@ -721,7 +728,7 @@ def daily(*, scope: Scope, period: Period) -> tuple[dict[str, dict[date, int]], 
         }
     closed = {
         row["day"]: row["n"]
-        for row in _in_scope(complaints_visible_to(user=scope.user), scope)
+        for row in _in_scope(_cases(scope), scope)
         .filter(status=Status.CLOSED, closed_at__gte=start, closed_at__lt=end)
         .annotate(day=TruncDate("closed_at", tzinfo=zone))
         .values("day")

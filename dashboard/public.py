@@ -1,10 +1,8 @@
 """The public statistics (/stats/ and /api/v1/public/stats/): figures, no people.
 
 What a citizen sees is what a supervisor sees for the same period over every
-unit: the KPI selectors (`dashboard.kpis`) read with a bureau-wide scope.
-That scope belongs to `READER`, a user object that is never saved or signed
-in and exists only so the selectors' scoping (`role_of`: a superuser acts
-as a supervisor) answers "every unit" without a query. Only aggregates leave
+unit: the KPI selectors (`dashboard.kpis`) read with the scope of no user,
+which is every case, as the desk counts them. Only aggregates leave
 this module: per street (received, closed, on-time disposal rate,
 satisfaction rate), the totals, and the categories most received — no
 names, phones, addresses, officers or case descriptions.
@@ -21,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -36,14 +33,10 @@ PERIODS = (PeriodKind.THIS_MONTH, PeriodKind.LAST_MONTH)
 STREET_FIGURES = ("received", "closed", "on_time_disposal_rate", "satisfaction_rate")
 TOP_CATEGORIES = 5
 
-READER = get_user_model()(
-    username="public-statistics", is_active=True, is_superuser=True
-)
-
 
 def public_scope() -> kpis.Scope:
     """Every unit's cases, as a supervisor counts them."""
-    return kpis.Scope(user=READER)
+    return kpis.Scope(user=None)
 
 
 def _figures(values: kpis.Values) -> dict[str, Any]:

@@ -139,9 +139,9 @@ def test_the_page_and_json_read_no_database_once_counted(
 
 
 # A period's figures, before the rollup was first built: the rollup's state,
-# the street figures, the street names, the state again, the totals, the
-# categories and their names.
-COUNTED = 7
+# the street figures and their medians, the street names, the state again,
+# the totals and their medians, the categories and their names.
+COUNTED = 9
 
 
 def test_the_page_works_in_english(february, client):
