@@ -15,6 +15,7 @@ urlpatterns = [
     path("squads/", include("squads.urls")),
     path("complaints/", include("complaints.urls")),
     path("markets/", include("vendors.urls")),
+    path("admin/dashboard/", include("dashboard.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("citymgmt.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
