@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from citymgmt.errors import DomainError
 from citymgmt.forms import add_domain_error
@@ -192,7 +192,7 @@ def _change(key: str, kind: str, value: Any, previous: Any) -> tuple[str, str, s
     else:
         size = f"{abs(int(delta)):,}"
     if abs(delta) < 1e-9:
-        return _("unchanged"), "flat", "neutral"
+        return pgettext("change", "unchanged"), "flat", "neutral"
     up = delta > 0
     if kind == "count":
         tone = "neutral"
