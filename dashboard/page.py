@@ -72,12 +72,12 @@ class DashboardForm(forms.Form):
         widget=forms.Select(choices=PeriodKind.choices),
     )
     start = forms.CharField(
-        label=gettext_lazy("From"),
+        label=gettext_lazy("First day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.CharField(
-        label=gettext_lazy("To"),
+        label=gettext_lazy("Last day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )

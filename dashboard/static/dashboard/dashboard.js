@@ -114,22 +114,32 @@
     units: {
       empty: function (b) { return b.labels.length === 0; },
       table: function (b) { return seriesTable(b, T.unit); },
+      height: function (b) { return Math.max(240, 70 + 28 * b.labels.length); },
       option: function (b) {
         var rate = byKey(b, "on_time_disposal_rate");
+        var target = +(b.target * 100).toFixed(1);
         return merge({
-          tooltip: { trigger: "axis", confine: true, valueFormatter: function (v) { return v === null ? "—" : v + "%"; } },
-          xAxis: { type: "category", data: b.labels, axisLabel: { interval: 0, rotate: b.labels.length > 4 ? 30 : 0 } },
-          yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+          tooltip: {
+            trigger: "axis", axisPointer: { type: "shadow" }, confine: true,
+            valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; }
+          },
+          grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+          xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+          yAxis: { type: "category", inverse: true, data: b.labels, axisLabel: { width: 110, overflow: "truncate" } },
           series: [{
             name: rate.name,
             type: "bar",
-            barMaxWidth: 48,
-            data: rate.data.map(function (v) { return v === null ? null : +(v * 100).toFixed(1); }),
+            barMaxWidth: 22,
+            data: rate.data.map(function (v) {
+              if (v === null) return null;
+              var pct = +(v * 100).toFixed(1);
+              return { value: pct, itemStyle: { color: pct >= target ? "#3a9d5d" : "#e08e0b" } };
+            }),
             markLine: {
               symbol: "none",
-              lineStyle: { color: "#ba2121", type: "dashed" },
-              label: { formatter: T.target + " " + (b.target * 100).toFixed(0) + "%", position: "insideEndTop" },
-              data: [{ yAxis: +(b.target * 100).toFixed(1) }]
+              lineStyle: { color: "#ba2121", type: "dashed", width: 2 },
+              label: { formatter: T.target + " " + target + "%", position: "start" },
+              data: [{ xAxis: target }]
             }
           }]
         });
