@@ -147,7 +147,8 @@ class DashboardForm(forms.Form):
 
     def query_string(self) -> str:
         """The query the charts' endpoints are asked, without empty values."""
-        assert self.chosen_period is not None
+        if self.chosen_period is None:
+            raise ValueError("query_string() needs a valid form")
         params: dict[str, str] = {"period": self.chosen_period.kind}
         if self.chosen_period.kind == PeriodKind.CUSTOM:
             params["start"] = self.chosen_period.start.isoformat()

@@ -49,7 +49,9 @@ def test_the_page_shows_the_tiles_with_their_change_and_definition(
     # 9 received against C0 alone in the 28 days before.
     assert tile_text(html, "received") == "收件数 9 ▲ 8"
     assert tile_text(html, "satisfaction_rate").startswith("满意率 75.0%")
-    assert tile_text(html, "dispose_hours_median").startswith("处置时长中位数（工作小时） 13.5 小时")
+    assert tile_text(html, "dispose_hours_median").startswith(
+        "处置时长中位数（工作小时） 13.5 小时"
+    )
     assert (
         'href="/admin/dashboard/definitions/#on-time-disposal-rate">按期处置率</a>'
         in html
@@ -156,9 +158,7 @@ def test_the_print_view_lays_out_for_a4(built, client_for, supervisor):
     assert 'id="dash-print-now"' in html
 
 
-def test_the_definitions_have_every_anchor_the_api_names(
-    built, client_for, supervisor
-):
+def test_the_definitions_have_every_anchor_the_api_names(built, client_for, supervisor):
     client = client_for(supervisor)
     html = client.get(f"{PAGE}definitions/").content.decode()
     api = client.get(reverse("stats-kpis"), FEBRUARY).json()
