@@ -172,9 +172,9 @@
           series: [{
             name: counts.name,
             type: "pie",
-            radius: ["30%", "62%"],
+            radius: ["26%", "54%"],
             center: ["50%", "46%"],
-            label: { formatter: "{b}\n{d}%" },
+            label: { formatter: "{b}\n{d}%", overflow: "none" },
             data: b.labels.map(function (l, i) { return { name: l, value: counts.data[i] }; })
           }]
         });
