@@ -40,6 +40,15 @@ TABLE = """figure => Array.from(
 ])"""
 
 
+def drawn(page) -> None:
+    """Wait until every chart has finished drawing (its animation ended)."""
+    page.wait_for_selector("#dashboard[data-ready='1']")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.cd-chart[data-drawn=\"1\"]').length === n",
+        arg=len(CHARTS),
+    )
+
+
 def fetch_json(page, url: str) -> dict:
     return page.evaluate(
         "url => fetch(url, {credentials: 'same-origin'}).then(r => r.json())", url
@@ -55,7 +64,7 @@ def test_the_dashboard_draws_every_chart_and_its_table(
 ):
     context, page = sign_in(browser, live_server, "supervisor", 1280)
     page.goto(f"{live_server.url}/admin/dashboard/?{FEBRUARY}")
-    page.wait_for_selector("#dashboard[data-ready='1']")
+    drawn(page)
 
     assert page.locator("#tile-received .cd-tile-value").inner_text() == "9"
     assert (
@@ -119,7 +128,7 @@ def test_the_dashboard_on_a_phone_and_its_print_view(
 ):
     context, page = sign_in(browser, live_server, "supervisor", 390)
     page.goto(f"{live_server.url}/admin/?{FEBRUARY}")
-    page.wait_for_selector("#dashboard[data-ready='1']")
+    drawn(page)
 
     # The page does not scroll sideways, and the charts stack.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -228,6 +228,8 @@
         status.hidden = true;
         if (kind.height) canvas.style.height = kind.height(body) + "px";
         var chart = window.echarts.init(canvas, null, { renderer: "canvas" });
+        // Once its animation has ended: a test or a screenshot waits for it.
+        chart.on("finished", function () { figure.dataset.drawn = "1"; });
         chart.setOption(kind.option(body));
         charts.push(chart);
         figure.chart = chart;
