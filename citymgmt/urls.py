@@ -17,6 +17,7 @@ urlpatterns = [
     path("markets/", include("vendors.urls")),
     path("stats/", include("dashboard.urls")),
     path("admin/dashboard/monthly/", include("dashboard.monthly_urls")),
+    path("admin/dashboard/", include("dashboard.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("citymgmt.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -231,7 +231,7 @@ class StatsMethodsApi(StatsApi):
                     "target",
                     gettext_lazy("Target share"),
                     "rate",
-                    [kpis.METHOD_TARGETS[m] for m in methods],
+                    [kpis.METHOD_TARGETS[Method(m)] for m in methods],
                 ),
             ],
         )

@@ -160,13 +160,14 @@ class StatsVendorsApi(StatsApi):
             returned_to_street=_share(
                 vendor_stats.returned_to_street_rate(user=user, units=units)
             ),
+            # The counts are annotations of vendors.stats' market query.
             markets=[
                 {
                     "name": market.name,
-                    "capacity": market.capacity,
-                    "occupied": market.occupied_count,
-                    "vacant": market.vacant_count,
-                    "occupancy": market.occupancy,
+                    "capacity": market.capacity,  # type: ignore[attr-defined]
+                    "occupied": market.occupied_count,  # type: ignore[attr-defined]
+                    "vacant": market.vacant_count,  # type: ignore[attr-defined]
+                    "occupancy": market.occupancy,  # type: ignore[attr-defined]
                 }
                 for market in markets
             ],
