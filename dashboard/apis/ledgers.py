@@ -18,7 +18,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.models import TallyValue
+from campaigns.models import Tally, TallyValue
 from campaigns.selectors import tallies_visible_to
 from complaints.apis.common import CodeNameSerializer
 from dashboard import kpis
@@ -127,7 +127,7 @@ class StatsVendorsApi(StatsApi):
     )
     def get(self, request: Request) -> Response:
         scope, period = self.query(request)
-        user, units = scope.user, scope.unit_ids
+        user, units = request.user, scope.unit_ids
         relocated = vendor_stats.relocated_per_unit_per_month(
             user=user, units=units, start=period.start, end=period.end
         )
@@ -218,7 +218,12 @@ class CampaignsSerializer(EnvelopeSerializer):
 
 def campaign_totals(*, scope: kpis.Scope, start: date, end: date) -> list[dict]:
     """Each campaign's metric totals from the tallies in scope dated in [start, end]."""
-    tallies = tallies_visible_to(user=scope.user).filter(date__gte=start, date__lte=end)
+    if scope.user is None:  # the whole city: only the public figures ask
+        tallies = Tally.objects.filter(date__gte=start, date__lte=end)
+    else:
+        tallies = tallies_visible_to(user=scope.user).filter(
+            date__gte=start, date__lte=end
+        )
     if scope.unit_ids is not None:
         tallies = tallies.filter(squad_id__in=sorted(scope.unit_ids))
     rows = (
