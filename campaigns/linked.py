@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from citymgmt.workdays.calendar import local_day_bounds
 from complaints.models import Complaint
 from complaints.models.choices import Status
 
@@ -39,14 +39,6 @@ def register(linked: LinkedCount) -> LinkedCount:
     if not any(existing.code == linked.code for existing in LINKED):
         LINKED.append(linked)
     return linked
-
-
-def local_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The moments from the start of `start` to the end of `end`, local time."""
-    zone = timezone.get_current_timezone()
-    lower = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return lower, upper
 
 
 def complaints_closed(

@@ -17,6 +17,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from rest_framework import serializers
@@ -264,3 +266,20 @@ class PhotosSerializerField(serializers.ListField):
             return prepare_photos(super().to_internal_value(data))
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+
+
+def stored_photo_response(
+    stored: File | None, *, content_type: str = "image/jpeg"
+) -> FileResponse:
+    """Stream a stored photo to a member of staff the caller has checked may
+    see it (photos have no public URL); 404 when there is none or its file
+    is missing."""
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The photo file is missing.")) from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

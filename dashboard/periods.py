@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from citymgmt.errors import InvalidInput
+from citymgmt.workdays.calendar import local_day_bounds
 
 # A custom period spans at most this many days (a leap year).
 MAX_CUSTOM_DAYS = 366
@@ -50,11 +51,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[start, end) as aware moments: local midnight to the midnight after."""
-        zone = timezone.get_default_timezone()
-        return (
-            datetime.combine(self.start, time(), tzinfo=zone),
-            datetime.combine(self.end + timedelta(days=1), time(), tzinfo=zone),
-        )
+        return local_day_bounds(self.start, self.end)
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range(self.days)]

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from citymgmt.workdays.calendar import local_day_bounds
 from complaints.models import Complaint, ComplaintEvent
 from dashboard.counts import case_counts
 from dashboard.models import COUNT_FIELDS, DayFigures, RollupState
@@ -103,14 +104,6 @@ def _insert(cases: QuerySet[Complaint]) -> int:
         return cursor.rowcount
 
 
-def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    zone = _zone()
-    return (
-        datetime.combine(first, time(), tzinfo=zone),
-        datetime.combine(last + timedelta(days=1), time(), tzinfo=zone),
-    )
-
-
 def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
     """Consecutive days as (first, last) runs of at most DAYS_PER_STATEMENT."""
     runs: list[tuple[date, date]] = []
@@ -129,7 +122,7 @@ def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
 def _recount(days: Iterable[date]) -> tuple[int, int]:
     counted = rows = 0
     for first, last in _runs(days):
-        start, end = _day_bounds(first, last)
+        start, end = local_day_bounds(first, last)
         DayFigures.objects.filter(day__gte=first, day__lte=last).delete()
         rows += _insert(
             Complaint.objects.filter(submitted_at__gte=start, submitted_at__lt=end)

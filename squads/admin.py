@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from citymgmt.admin import FilterLookupsOnly
+from citymgmt.errors import DomainError
+from citymgmt.forms import add_domain_error
 from squads import selectors, services
 from squads.models import Area, ContactCard, Member, ServiceItem, Squad, Workstation
 from squads.roles import Role, role_of, squad_ids_in_scope
@@ -56,6 +64,82 @@ class ScopedAdmin(admin.ModelAdmin):
         elif db_field.related_model is Member:
             kwargs["queryset"] = selectors.members_visible_to(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm whose cleaning is the service's check and save.
+
+    The model's own validation is skipped; what was typed goes to
+    `save_through_service` (the app's service), whose refusals land on the
+    fields they name. Used by the apps built on squads (vendors, campaigns).
+    """
+
+    user: User
+
+    def limit(self, name: str, queryset: QuerySet) -> None:
+        """Offer only these rows (a view-only page may lack the field)."""
+        if name in self.fields:
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+
+    def optional(self, name: str, help_text: Any = None) -> None:
+        if name in self.fields:
+            self.fields[name].required = False
+            if help_text is not None:
+                self.fields[name].help_text = help_text
+
+    def save_through_service(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        if self.errors:
+            return
+        existing = self.instance if self.instance.pk else None
+        try:
+            self.instance = self.save_through_service(
+                {**self.cleaned_data, "existing": existing}
+            )
+        except DomainError as err:
+            add_domain_error(self, err)
+
+    def save(self, commit: bool = True) -> Any:
+        self.save_m2m = lambda: None  # the service saved everything
+        return self.instance
+
+
+class ServiceAdmin(FilterLookupsOnly, ScopedAdmin):
+    """Scoped, forms saved through their service (`ServiceForm`), a form shown
+    again with errors rolled back whole, no deletes."""
+
+    show_facets = admin.ShowFacets.NEVER
+    show_full_result_count = False
+    view_on_site = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A form shown again with errors keeps nothing its service saved."""
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            response = super().changeform_view(
+                request, object_id, form_url, extra_context
+            )
+            if response.status_code != 302:
+                transaction.set_rollback(True)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        """The form's service has saved the row."""
+
+    def save_related(self, request, form, formsets, change):
+        """The form's service has saved its relations; inlines save their own."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Area)

@@ -15,7 +15,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponseRedirect,
@@ -37,7 +36,7 @@ from campaigns.admin.rows import (
 )
 from campaigns.admin.tally_export import TallyExportMixin
 from campaigns.models import Tally, TallyValue
-from citymgmt.photos import PHOTO_TYPES
+from citymgmt.photos import PHOTO_TYPES, stored_photo_response
 from complaints.admin.changelist import UnitFilter
 
 
@@ -121,13 +120,7 @@ class TallyAdmin(TallyExportMixin, ServiceAdmin):
         stored = (
             photo.thumbnail if which == "thumbnail" and photo.thumbnail else photo.image
         )
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404(gettext("The photo file is missing.")) from None
-        response = FileResponse(handle, content_type="image/jpeg")
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return stored_photo_response(stored)
 
     # --- a tally's page --------------------------------------------------------
 

@@ -175,6 +175,16 @@ def _zone() -> tzinfo:
     return timezone.get_default_timezone()
 
 
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first, last] as aware moments: local midnight of `first` to the
+    midnight after `last` (a period of whole local days)."""
+    zone = _zone()
+    return (
+        datetime.combine(first, time(), tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time(), tzinfo=zone),
+    )
+
+
 def _local(moment: datetime) -> datetime:
     if timezone.is_naive(moment):
         raise ValueError(

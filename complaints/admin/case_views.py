@@ -10,7 +10,6 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied as AccessDenied
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -24,6 +23,7 @@ from django.utils.translation import gettext
 from citymgmt import phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
+from citymgmt.photos import stored_photo_response
 from complaints import case_panels, selectors, services
 from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
 from complaints.admin.display import (
@@ -407,18 +407,8 @@ class CaseViews(ExtensionViews):
         )
         if attachment is None:
             raise Http404(gettext("No such photo, or it belongs to another unit."))
-        stored = attachment.thumbnail if which == "thumbnail" else attachment.file
-        if not stored:
-            raise Http404
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError:
-            raise Http404(gettext("The photo file is missing.")) from None
-        response = FileResponse(
-            handle,
-            content_type="image/jpeg"
-            if which == "thumbnail"
-            else attachment.content_type,
+        if which == "thumbnail":
+            return stored_photo_response(attachment.thumbnail)
+        return stored_photo_response(
+            attachment.file, content_type=attachment.content_type
         )
-        response["Cache-Control"] = "private, max-age=3600"
-        return response

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import path, reverse
@@ -22,11 +21,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt.admin import FilterLookupsOnly
 from citymgmt.errors import DomainError
 from citymgmt.exports.changelist import ExportAdminMixin
 from complaints.admin.changelist import UnitFilter
-from squads.admin import ScopedAdmin
+from squads.admin import ServiceAdmin as ScopedServiceAdmin
 from vendors import exports, selectors, services
 from vendors.admin.forms import (
     CheckInForm,
@@ -55,41 +53,9 @@ from vendors.selectors_public import opening_week
 CSS = {"all": ["css/admin-vendors.css"]}
 
 
-class ServiceAdmin(FilterLookupsOnly, ScopedAdmin):
-    """Forms save through their service; rows are never deleted from here."""
-
-    show_facets = admin.ShowFacets.NEVER
-    show_full_result_count = False
-    view_on_site = False
-
+class ServiceAdmin(ScopedServiceAdmin):
     class Media:
         css = CSS
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """A form shown again with errors keeps nothing its service saved."""
-        if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with transaction.atomic():
-            response = super().changeform_view(
-                request, object_id, form_url, extra_context
-            )
-            if response.status_code != 302:
-                transaction.set_rollback(True)
-        return response
-
-    def save_model(self, request, obj, form, change):
-        """The form's service has saved the row."""
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Markets and stalls -------------------------------------------------------

@@ -16,13 +16,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from citymgmt.errors import DomainError
-from citymgmt.forms import add_domain_error
 from citymgmt.photos import PhotosField
 from complaints import references
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
 from squads import selectors as squad_selectors
+from squads.admin import ServiceForm
 from vendors import selectors, services
 from vendors.models import (
     CheckIn,
@@ -34,41 +33,6 @@ from vendors.models import (
     Stall,
     Vendor,
 )
-
-
-class ServiceForm(forms.ModelForm):
-    """A ModelForm whose cleaning is the service's check and save."""
-
-    user: User
-
-    def limit(self, name: str, queryset: QuerySet) -> None:
-        """Offer only these rows (a view-only page may lack the field)."""
-        if name in self.fields:
-            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
-
-    def optional(self, name: str, help_text: Any = None) -> None:
-        if name in self.fields:
-            self.fields[name].required = False
-            if help_text is not None:
-                self.fields[name].help_text = help_text
-
-    def save_through_service(self, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    def _post_clean(self) -> None:
-        if self.errors:
-            return
-        existing = self.instance if self.instance.pk else None
-        try:
-            self.instance = self.save_through_service(
-                {**self.cleaned_data, "existing": existing}
-            )
-        except DomainError as err:
-            add_domain_error(self, err)
-
-    def save(self, commit: bool = True) -> Any:
-        self.save_m2m = lambda: None  # the service saved everything
-        return self.instance
 
 
 class MarketForm(ServiceForm):

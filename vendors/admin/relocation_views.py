@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
+from citymgmt.photos import stored_photo_response
 from complaints.models import Complaint
 from complaints.selectors import complaints_visible_to
 from vendors import selectors, services
@@ -33,16 +33,9 @@ def photo_response(row: Any, which: str) -> HttpResponse:
     user may see (`row`, None when not in their scope: 404)."""
     if row is None or which not in ("file", "thumbnail"):
         raise Http404(gettext("No such photo, or it belongs to another unit."))
-    stored = row.photo_thumbnail if which == "thumbnail" else row.photo
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404(gettext("The photo file is missing.")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_photo_response(
+        row.photo_thumbnail if which == "thumbnail" else row.photo
+    )
 
 
 class RelocationViews:
