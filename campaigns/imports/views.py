@@ -37,7 +37,7 @@ from campaigns.imports.plan import Preview, parse, preview
 from campaigns.models import Campaign, CampaignStatus, RoadSegment
 from campaigns.selectors import (
     campaign_metrics,
-    campaign_participant_ids,
+    campaign_units,
     campaigns_visible_to,
 )
 from campaigns.services import (
@@ -47,7 +47,7 @@ from campaigns.services import (
 )
 from citymgmt.errors import Conflict, DomainError
 from squads.models import Squad
-from squads.roles import User, role_of, squad_ids_in_scope
+from squads.roles import User, role_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Error messages listed above the table; each row shows its own below.
@@ -73,11 +73,7 @@ def _campaign_or_404(request: HttpRequest, campaign_id: int) -> Campaign:
 
 def _units(user: User, campaign: Campaign) -> list[Squad]:
     """The campaign's units the user may record for."""
-    ids = campaign_participant_ids(campaign=campaign)
-    scope = squad_ids_in_scope(user=user)
-    if scope is not None:
-        ids &= scope
-    return list(Squad.objects.filter(pk__in=ids).order_by("code", "pk"))
+    return campaign_units(campaign=campaign, user=user)
 
 
 def template_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
