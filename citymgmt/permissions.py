@@ -2,11 +2,11 @@
 
 Django's `ModelBackend` reads a user's own permissions and their groups'
 permissions with a query each, the first time a request asks `has_perm`;
-every staff page asks. `OneQueryPermissions` comes first in
-`AUTHENTICATION_BACKENDS` and reads both with one `UNION ALL` into the same
-per-user set Django's backend keeps for the request (`_perm_cache`), so
-Django's backend, asked next, answers from that set without a query. It
-authenticates no one: Django's backend checks passwords.
+every staff page asks. `OneQueryPermissions` is Django's backend (it checks
+passwords the same way) that reads both with one `UNION ALL` into the same
+per-user set Django keeps for the request (`_perm_cache`). The login
+backend in `AUTHENTICATION_BACKENDS`, `squads.auth.StaffBackend`, is this
+one, reading the user's member record with the user as well.
 """
 
 from __future__ import annotations
@@ -19,16 +19,6 @@ from django.contrib.auth.models import Permission
 
 class OneQueryPermissions(ModelBackend):
     """Django's permission answers, the user's and their groups' read together."""
-
-    def authenticate(
-        self,
-        request: Any,
-        username: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        # Django's backend, next in the list, checks passwords.
-        return None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if (

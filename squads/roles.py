@@ -45,21 +45,29 @@ ROLE_LABELS = {**dict(Role.choices), CITIZEN: _("citizen"), SYSTEM: _("system")}
 # imported once those exist, whichever module is imported first.
 from squads import models as squad_models  # noqa: E402
 
+_MEMBER = "_citydesk_member"
+
+
+def remember_member(user: User, member: squad_models.Member | None) -> None:
+    """Keep a user's active member record (or None) on the user object, for
+    `member_for`: the login backend reads it with the user."""
+    setattr(user, _MEMBER, member)
+
 
 def member_for(*, user: User) -> squad_models.Member | None:
     """The active member record of a user, cached on the user object."""
     if not user.is_authenticated:
         return None
     cached: squad_models.Member | None
-    if hasattr(user, "_citydesk_member"):
-        cached = getattr(user, "_citydesk_member")  # noqa: B009
+    if hasattr(user, _MEMBER):
+        cached = getattr(user, _MEMBER)
     else:
         cached = (
             squad_models.Member.objects.select_related("squad")
             .filter(user_id=user.pk, is_active=True)
             .first()
         )
-        setattr(user, "_citydesk_member", cached)  # noqa: B010
+        remember_member(user, cached)
     return cached
 
 

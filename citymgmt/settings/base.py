@@ -104,10 +104,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _VALIDATION = "django.contrib.auth.password_validation"
 # Permissions first, in one query (citymgmt.permissions); Django's backend
 # logs people in and answers from the same per-request set.
-AUTHENTICATION_BACKENDS = [
-    "citymgmt.permissions.OneQueryPermissions",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# One backend: Django's login and permissions, the permissions read in one
+# query and the member record with the user (squads.auth).
+AUTHENTICATION_BACKENDS = ["squads.auth.StaffBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},

@@ -742,11 +742,11 @@ def test_the_preview_asks_the_same_queries_for_10_and_100_rows(
     assert counts[0] == counts[1]
 
 
-# The session, the user, their member row and scope (2), the campaign; the
+# The session, the user with their member row, their scope (2), the campaign; the
 # metrics, the segments, units and segments by name (parse); a savepoint, the
 # campaign, participants, segments, metrics, the tallies and their figures
 # (the service's dry run); the permissions and the bell (the page).
-QUERIES_PREVIEW = 21
+QUERIES_PREVIEW = 20
 
 
 def test_the_preview_page_is_a_fixed_number_of_queries(

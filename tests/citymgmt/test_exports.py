@@ -221,7 +221,7 @@ def test_the_export_button_is_on_the_list_and_costs_no_query(
     client = client_for(supervisor)
     client.get(LIST)  # the process's reference data, read once
     # As many as the list without the button (tests/complaints pin the list).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(LIST + "?status__exact=dispatched")
 
     page = response.content.decode()

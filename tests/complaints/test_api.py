@@ -619,8 +619,8 @@ def test_the_list_query_count_does_not_grow_with_the_page(
         services.complaint_act(complaint=complaint, action="dispatch", by=supervisor)
     client = client_for(squad_leader)
 
-    # session, user, member, two to walk the unit tree, the page
-    with django_assert_num_queries(6):
+    # session, user with member, two to walk the unit tree, the page
+    with django_assert_num_queries(5):
         response = client.get(LIST, {"page_size": 100})
 
     assert len(response.json()["results"]) == rows

@@ -329,8 +329,8 @@ def test_the_vendors_and_campaigns_figures_answer(built, client_for, supervisor)
 
 # Query counts: the same with a few cases or many, for each endpoint.
 
-# A request's own queries: the session, the user, their member record.
-REQUEST = 3
+# A request's own queries: the session, the user with their member record.
+REQUEST = 2
 QUERIES = {
     # The rollup's state; its counts of both periods; the medians of each.
     "kpis": REQUEST + 4,
@@ -407,6 +407,6 @@ def test_a_leaders_query_count_adds_the_walk_of_their_unit(
     built, client_for, squad_leader, django_assert_num_queries
 ):
     client = client_for(squad_leader)
-    # The member record, then the units below theirs, level by level (2).
+    # The units below theirs, level by level (2).
     with django_assert_num_queries(QUERIES["kpis"] + 2):
         assert get(client, "kpis").status_code == 200

@@ -250,10 +250,10 @@ def test_the_query_count_does_not_grow_with_the_units(
     assert "城区3中队" in book.sheetnames
 
 
-# Session, user, member; per unit and for the whole: the rollup's state, the
+# Session, user with member; per unit and for the whole: the rollup's state, the
 # counts and their medians (a query of their own); the units' and categories'
 # names, the unit tree, the unit × category counts and the bureau's name.
-QUERIES = 14
+QUERIES = 13
 
 
 def test_it_is_linked_for_the_dashboard(client_for, supervisor):

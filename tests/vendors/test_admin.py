@@ -71,18 +71,18 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-# Session, user, permissions (one query: citymgmt.permissions), member, the
+# Session, user with member (squads.auth), permissions (one query), the
 # unit tree below the leader's unit (2), the filters' choices other than the
 # units (those come from the per-process reference data), the page's count
 # and rows, the bell; the date drill-down of duty posts adds its own.
 LIST_QUERIES = {
-    "checkin": 9,
-    "dutypost": 11,
-    "hotspot": 9,
-    "market": 9,
-    "relocation": 10,
-    "stall": 9,
-    "vendor": 9,
+    "checkin": 8,
+    "dutypost": 10,
+    "hotspot": 8,
+    "market": 8,
+    "relocation": 9,
+    "stall": 8,
+    "vendor": 8,
 }
 
 

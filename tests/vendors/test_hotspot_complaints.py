@@ -15,10 +15,10 @@ pytestmark = pytest.mark.usefixtures("empty_cache")
 
 ADMIN = "/admin/vendors/hotspot"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
-# The admin's change page as before (session, user, permissions, the unit
-# tree, the hotspot, its form's choices and windows, the bell, …) and one
+# The admin's change page as before (session, user with member, permissions,
+# the unit tree, the hotspot, its form's choices and windows, the bell, …) and one
 # query for the linked cases, however many there are.
-QUERIES = 14
+QUERIES = 13
 
 
 @pytest.fixture

@@ -165,14 +165,14 @@ def test_the_list_reads_a_fixed_number_of_queries(
 ):
     c = client_for(squad_leader)
     c.get(LIST)
-    # Session, user, member, the unit tree (2), the page.
-    with django_assert_num_queries(6):
+    # Session, user with member, the unit tree (2), the page.
+    with django_assert_num_queries(5):
         assert c.get(LIST).status_code == 200
     market = make_market(tree, squad_leader, name="二号市场", stalls=3)
     for i in range(3):
         vendor = make_vendor(officer, name=f"新摊主{i}", phone=f"1381234000{i}")
         moved(officer, market, vendor=vendor, number=f"A0{i + 1}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(names(c.get(LIST, {"status": "moved"}))) == 5
 
 
@@ -182,9 +182,9 @@ def test_the_detail_reads_a_fixed_number_of_queries(
     c = client_for(squad_leader)
     url = f"{LIST}{ledger['visited'].pk}/"
     c.get(url)
-    # Session, user, member, the unit tree (2), the relocation, its events,
-    # its visits.
-    with django_assert_num_queries(8):
+    # Session, user with member, the unit tree (2), the relocation, its
+    # events, its visits.
+    with django_assert_num_queries(7):
         assert c.get(url).status_code == 200
     for day in (10, 20, 30):
         services.followup_record(
@@ -193,7 +193,7 @@ def test_the_detail_reads_a_fixed_number_of_queries(
             visited_on=days_ago(day),
             present=True,
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert len(c.get(url).json()["followups"]) == 4
 
 
