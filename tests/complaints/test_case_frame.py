@@ -93,7 +93,7 @@ def test_another_units_case_is_not_found_through_the_frame(client_for, tree, use
     assert client_for(users["squad_leader"]).get(change_url(case)).status_code == 200
 
 
-def test_the_frame_fills_in_each_users_name_and_bell(client_for, tree, users):
+def test_the_frame_fills_in_each_users_own_name(client_for, tree, users):
     case = walk_to(submit(tree), "dispatched", users)
     leader = client_for(users["squad_leader"]).get(change_url(case)).content.decode()
     desk = client_for(users["dispatcher"]).get(change_url(case)).content.decode()
