@@ -25,6 +25,7 @@ from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from citymgmt.photos import stored_photo_response
 from complaints import case_panels, selectors, services
+from complaints.admin.case_frame import case_page_response
 from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
 from complaints.admin.display import (
     status_badge,
@@ -246,9 +247,10 @@ class CaseViews(ExtensionViews):
             "case_panels": case_panels.panels_for(request, complaint),
             **context,
         }
-        return self.render_change_form(
+        response = self.render_change_form(
             request, context, add=False, change=True, obj=complaint, form_url=form_url
         )
+        return case_page_response(request, response) or response
 
     def add_view(self, request, form_url="", extra_context=None):
         """File a complaint on a caller's behalf (phone, hotline, counter, patrol)."""
