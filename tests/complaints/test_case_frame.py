@@ -1,5 +1,7 @@
-"""The case page from its frame (complaints.admin.case_frame) is the page the
-templates draw, byte for byte, for every kind of case, role and language."""
+"""The case page from its frame (complaints.admin.case_frame), with the case
+read by its compiled query (selectors.complaint_case_for), is the page the
+templates draw from the ORM's case, byte for byte, for every kind of case,
+role and language."""
 
 from __future__ import annotations
 
@@ -62,6 +64,12 @@ def _page(client, url: str, language: str) -> tuple[int, str, bool]:
     return response.status_code, page, isinstance(response, TemplateResponse)
 
 
+def _fast_paths(settings, *, on: bool) -> None:
+    """The frame, the compiled case query: on, or Django's own paths."""
+    settings.CASE_PAGE_FRAME = on
+    settings.CASE_QUERY_COMPILED = on
+
+
 def test_the_frame_draws_the_case_page_the_templates_draw(
     client_for, tree, users, settings
 ):
@@ -72,10 +80,10 @@ def test_the_frame_draws_the_case_page_the_templates_draw(
         for language in LANGUAGES:
             for name, case in cases.items():
                 url = change_url(case)
-                settings.CASE_PAGE_FRAME = True
+                _fast_paths(settings, on=True)
                 status, framed, by_templates = _page(client, url, language)
                 assert not by_templates or status == 404
-                settings.CASE_PAGE_FRAME = False
+                _fast_paths(settings, on=False)
                 assert _page(client, url, language)[:2] == (status, framed), (
                     role,
                     language,
