@@ -65,9 +65,11 @@ def _page(client, url: str, language: str) -> tuple[int, str, bool]:
 
 
 def _fast_paths(settings, *, on: bool) -> None:
-    """The frame, the compiled case query: on, or Django's own paths."""
+    """The frame, the compiled case query, the apps from the loaded
+    permissions: on, or Django's own paths."""
     settings.CASE_PAGE_FRAME = on
     settings.CASE_QUERY_COMPILED = on
+    settings.ADMIN_APPS_FROM_PERMISSIONS = on
 
 
 def test_the_frame_draws_the_case_page_the_templates_draw(
