@@ -10,6 +10,7 @@ import re
 import pytest
 from django.template.response import TemplateResponse
 
+from complaints.admin import case_frame
 from complaints.services import complaint_act
 from tests.complaints.factories import submit, walk_to
 
@@ -130,3 +131,20 @@ def test_a_page_with_messages_shows_them_and_they_are_read_once(
     assert isinstance(response, TemplateResponse)
     again = c.get(change_url(case)).content.decode()
     assert 'class="messagelist"' not in again
+
+
+def test_different_cases_share_one_frame(client_for, tree, users):
+    """The frame holds nothing of a case: requests for any case of a user's
+    scope draw from the same one, so random ids do not grow the frames."""
+    case_frame._FRAMES.clear()
+    first = walk_to(submit(tree), "registered", users)
+    second = walk_to(
+        submit(tree, description="另一件事：夜间施工噪音扰民，影响休息。"),
+        "closed",
+        users,
+    )
+    desk = client_for(users["dispatcher"])
+    pages = [desk.get(change_url(case)).content.decode() for case in (first, second)]
+    assert len(case_frame._FRAMES) == 1
+    assert first.reference in pages[0] and second.reference in pages[1]
+    assert first.reference not in pages[1]
