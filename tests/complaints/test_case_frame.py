@@ -6,11 +6,17 @@ role and language."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
+from django.test import RequestFactory
+from django.utils import translation
 
-from complaints.admin import case_frame
+from citymgmt import admin_apps
+from complaints.admin import case_frame, case_page
 from complaints.services import complaint_act
 from tests.complaints.factories import submit, walk_to
 
@@ -148,3 +154,26 @@ def test_different_cases_share_one_frame(client_for, tree, users):
     assert len(case_frame._FRAMES) == 1
     assert first.reference in pages[0] and second.reference in pages[1]
     assert first.reference not in pages[1]
+
+
+def test_the_sidebar_kept_per_process_is_the_one_drawn_for_each_user(users):
+    """Sidebars are kept by what they are drawn from: each role, in each
+    language and on each page, gets the one drawn afresh for it."""
+    case_page._SIDEBARS.clear()
+    drawn = set()
+    for path in ("/admin/complaints/complaint/1/change/", "/admin/squads/squad/"):
+        for language in LANGUAGES:
+            for role in [*ROLES, "other_squad_leader"]:
+                user = get_user_model().objects.get(pk=users[role].pk)
+                user.get_all_permissions()
+                request = RequestFactory().get(path)
+                request.user = user
+                with translation.override(language):
+                    apps = admin_apps.available_apps(admin.site, request)
+                    kept = case_page.nav_sidebar_html(request, apps)
+                    fresh = case_page._nav_sidebar_html(quote(path, safe="/"), apps)
+                assert kept == fresh, (path, language, role)
+                drawn.add(kept)
+    # Languages, pages and the desk's and units' apps differ; roles of the
+    # same kind share one.
+    assert 8 <= len(drawn) == len(case_page._SIDEBARS) < 2 * 2 * (len(ROLES) + 1)
