@@ -5,10 +5,12 @@ more Python time than PostgreSQL spends answering it. A page that runs the
 same query on every request with other values (an id, a user's unit ids)
 can compile it once: `CompiledQuery.of` compiles a queryset built with
 stand-in values (`stand_ins`: numbers no row or constant of ours has), and
-`first` runs that SQL with this request's values in their place and builds
-the model instance the way the ORM's `ModelIterable` does (`Model.from_db`,
-the `select_related` rows attached by Django's own populators, the
-annotations set, the database converters applied).
+`first` or `rows` runs that SQL with this request's values in their place
+and builds what the queryset yields the way the ORM's iterables do: for a
+model query `ModelIterable`'s instances (`Model.from_db`, the
+`select_related` rows attached by Django's own populators, the annotations
+set), for a `values_list()` query its tuples; the database converters
+applied to both.
 
 What the SQL must not depend on is the caller's to say: a key covers it (an
 `IN` list's SQL depends on its length, not its values). Everything cached
@@ -24,7 +26,11 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 # Below any id a sequence gives and any constant a query of ours holds, yet
 # within a 32-bit integer column's range: Django turns a lookup on a value
@@ -38,21 +44,29 @@ def stand_ins(count: int, *, offset: int = 0) -> list[int]:
 
 
 @dataclass(frozen=True)
+class _Instances:
+    """How a row of a model query becomes the instance `ModelIterable` builds."""
+
+    model: type[Model]
+    fields: tuple[int, int]
+    init_list: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class CompiledQuery:
-    """One queryset's SQL and what turns its row into a model instance."""
+    """One queryset's SQL and what turns its rows into what it yields: model
+    instances, or for a `values_list()` query its tuples."""
 
     sql: str
     # Per parameter: the index of the request's value it stands for, or None
     # for a constant of the query, kept in `constants`.
     slots: tuple[int | None, ...]
     constants: tuple[Any, ...]
-    model: type[Model]
     db: str
-    fields: tuple[int, int]
-    init_list: tuple[str, ...]
-    populators: tuple[Any, ...]
-    annotations: tuple[tuple[str, int], ...]
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    instances: _Instances | None
 
     @classmethod
     def of(cls, queryset: QuerySet[Any], placeholders: Sequence[int]) -> CompiledQuery:
@@ -66,10 +80,9 @@ class CompiledQuery:
         )
         if sorted(slot for slot in slots if slot is not None) != sorted(index.values()):
             raise ValueError("each stand-in value must appear once in the SQL")
-        klass_info, select = compiler.klass_info, compiler.select
-        if klass_info is None or compiler.has_composite_fields([s[0] for s in select]):
-            raise ValueError("only a plain model query can be compiled")
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
+        select = compiler.select
+        if compiler.has_composite_fields([s[0] for s in select]):
+            raise ValueError("a query with composite fields is not compiled here")
         converters = compiler.get_converters(
             [s[0] for s in select[0 : compiler.col_count]]
         )
@@ -77,17 +90,12 @@ class CompiledQuery:
             sql=sql,
             slots=slots,
             constants=tuple(params),
-            model=klass_info["model"],
             db=db,
-            fields=(first, last + 1),
-            init_list=tuple(f[0].target.attname for f in select[first : last + 1]),
-            # The stubs follow a later Django that added an argument.
-            populators=tuple(get_related_populators(klass_info, select, db)),  # type: ignore[call-arg]
-            annotations=tuple(compiler.annotation_col_map.items()),
             converters=tuple(
                 (position, tuple(convs), expression)
                 for position, (convs, expression) in converters.items()
             ),
+            instances=_instances(queryset, compiler, db),
         )
 
     def params(self, values: Sequence[Any]) -> list[Any]:
@@ -96,27 +104,58 @@ class CompiledQuery:
             for slot, constant in zip(self.slots, self.constants, strict=True)
         ]
 
+    def rows(self, values: Sequence[Any]) -> list[Any]:
+        """What the queryset yields when run with `values`."""
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params(values))
+            found = cursor.fetchall()
+        return [self._built(list(row), connection) for row in found]
+
     def first(self, values: Sequence[Any]) -> Any:
-        """The instance of the query's first row with `values`, or None."""
+        """The first row's instance (or tuple) with `values`, or None."""
         connection = connections[self.db]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             found = cursor.fetchone()
-        if found is None:
-            return None
-        row = list(found)
+        return None if found is None else self._built(list(found), connection)
+
+    def _built(self, row: list[Any], connection: Any) -> Any:
         for position, convs, expression in self.converters:
             value = row[position]
             for converter in convs:
                 value = converter(value, expression, connection)
             row[position] = value
-        start, end = self.fields
-        obj = self.model.from_db(self.db, self.init_list, row[start:end])
-        for populator in self.populators:
+        made = self.instances
+        if made is None:
+            return tuple(row)
+        start, end = made.fields
+        obj = made.model.from_db(self.db, made.init_list, row[start:end])
+        for populator in made.populators:
             populator.populate(row, obj)
-        for name, position in self.annotations:
+        for name, position in made.annotations:
             setattr(obj, name, row[position])
         return obj
+
+
+def _instances(queryset: QuerySet[Any], compiler: Any, db: str) -> _Instances | None:
+    """For a model query, how its rows become instances; None for a
+    `values_list()` query, whose rows are its tuples as selected."""
+    iterable = queryset._iterable_class  # type: ignore[attr-defined]
+    if iterable is ValuesListIterable:
+        return None
+    if iterable is not ModelIterable or queryset._known_related_objects:  # type: ignore[attr-defined]
+        raise ValueError("only model and values_list() queries are compiled here")
+    klass_info, select = compiler.klass_info, compiler.select
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
+    return _Instances(
+        model=klass_info["model"],
+        fields=(first, last + 1),
+        init_list=tuple(f[0].target.attname for f in select[first : last + 1]),
+        # The stubs follow a later Django that added an argument.
+        populators=tuple(get_related_populators(klass_info, select, db)),  # type: ignore[call-arg]
+        annotations=tuple(compiler.annotation_col_map.items()),
+    )
 
 
 class CompiledQueries:

@@ -134,3 +134,17 @@ def test_the_query_is_compiled_once_for_each_kind_of_scope(tree, users, settings
             selectors.complaint_case_for(user=_reloaded(users[role]), pk=case.pk)
     # The desk shares one; the leader's two units one; the officer one.
     assert len(selectors._CASE_QUERIES) == 3
+
+
+def test_the_compiled_timeline_is_the_orms(tree, users, settings):
+    cases = _cases(tree, users)
+    for name, case in cases.items():
+        settings.CASE_QUERY_COMPILED = True
+        compiled = selectors.timeline_for_staff(complaint=case)
+        settings.CASE_QUERY_COMPILED = False
+        assert compiled == selectors.timeline_for_staff(complaint=case), name
+    # Actors, payloads and opinions all came through.
+    rows = selectors.timeline_for_staff(complaint=cases["rejected"])
+    assert len(rows) >= 2
+    assert any(row.payload for row in rows) and any(row.opinion for row in rows)
+    assert any(row.actor_name for row in rows)
