@@ -231,11 +231,58 @@ def case_fieldsets_html(model_admin: Any, complaint: Complaint) -> SafeString:
     )
 
 
+# Sidebars drawn, by everything one reads (`_sidebar_key`); a user's apps are
+# one of a few lists per role, so the bound is never reached in use.
+_SIDEBARS: dict[tuple[Any, ...], SafeString] = {}
+_MAX_SIDEBARS = 256
+
+
+def _sidebar_key(path: str, available_apps: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """Every value `_nav_sidebar_html` reads: the language of its own words,
+    and of each app and model what it prints and whether the path is its."""
+    return (
+        get_language(),
+        tuple(
+            (
+                app["app_label"],
+                app["app_url"],
+                app["app_url"] in path,
+                str(app["name"]),
+                tuple(
+                    (
+                        model["object_name"],
+                        str(model["name"]),
+                        model.get("admin_url"),
+                        bool(model.get("admin_url")) and model["admin_url"] in path,
+                        model.get("add_url"),
+                    )
+                    for model in app["models"]
+                ),
+            )
+            for app in available_apps
+        ),
+    )
+
+
 def nav_sidebar_html(request: Any, available_apps: list[dict[str, Any]]) -> SafeString:
     """Django's `admin/nav_sidebar.html` (with `app_list.html`, no change links)
     for the apps this request's user may see, built in Python: the same markup
-    without the template engine's loop over every app and model."""
+    without the template engine's loop over every app and model.
+
+    Kept per process by every value it is drawn from (`_sidebar_key`), so the
+    same apps in the same language on the same section are drawn once.
+    """
     path = quote(request.path, safe="/")
+    key = _sidebar_key(path, available_apps)
+    known = _SIDEBARS.get(key)
+    if known is None:
+        if len(_SIDEBARS) >= _MAX_SIDEBARS:
+            _SIDEBARS.clear()
+        known = _SIDEBARS[key] = _nav_sidebar_html(path, available_apps)
+    return known
+
+
+def _nav_sidebar_html(path: str, available_apps: list[dict[str, Any]]) -> SafeString:
     parts = [
         format_html(
             '<button class="sticky toggle-nav-sidebar" id="toggle-nav-sidebar" '

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
-from citymgmt import phones
+from citymgmt import admin_apps, phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
 from citymgmt.photos import stored_photo_response
@@ -228,7 +228,7 @@ class CaseViews(ExtensionViews):
         """
         if not self.has_view_or_change_permission(request, complaint):
             raise AccessDenied
-        site = self.admin_site.each_context(request)
+        site = admin_apps.each_context(self.admin_site, request)
         context = {
             **site,
             "nav_sidebar": nav_sidebar_html(request, site["available_apps"]),

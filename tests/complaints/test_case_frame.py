@@ -1,13 +1,22 @@
-"""The case page from its frame (complaints.admin.case_frame) is the page the
-templates draw, byte for byte, for every kind of case, role and language."""
+"""The case page from its frame (complaints.admin.case_frame), with the case
+read by its compiled query (selectors.complaint_case_for), is the page the
+templates draw from the ORM's case, byte for byte, for every kind of case,
+role and language."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
+from django.test import RequestFactory
+from django.utils import translation
 
+from citymgmt import admin_apps
+from complaints.admin import case_frame, case_page
 from complaints.services import complaint_act
 from tests.complaints.factories import submit, walk_to
 
@@ -62,6 +71,14 @@ def _page(client, url: str, language: str) -> tuple[int, str, bool]:
     return response.status_code, page, isinstance(response, TemplateResponse)
 
 
+def _fast_paths(settings, *, on: bool) -> None:
+    """The frame, the compiled case query, the apps from the loaded
+    permissions: on, or Django's own paths."""
+    settings.CASE_PAGE_FRAME = on
+    settings.CASE_QUERY_COMPILED = on
+    settings.ADMIN_APPS_FROM_PERMISSIONS = on
+
+
 def test_the_frame_draws_the_case_page_the_templates_draw(
     client_for, tree, users, settings
 ):
@@ -72,10 +89,10 @@ def test_the_frame_draws_the_case_page_the_templates_draw(
         for language in LANGUAGES:
             for name, case in cases.items():
                 url = change_url(case)
-                settings.CASE_PAGE_FRAME = True
+                _fast_paths(settings, on=True)
                 status, framed, by_templates = _page(client, url, language)
                 assert not by_templates or status == 404
-                settings.CASE_PAGE_FRAME = False
+                _fast_paths(settings, on=False)
                 assert _page(client, url, language)[:2] == (status, framed), (
                     role,
                     language,
@@ -120,3 +137,43 @@ def test_a_page_with_messages_shows_them_and_they_are_read_once(
     assert isinstance(response, TemplateResponse)
     again = c.get(change_url(case)).content.decode()
     assert 'class="messagelist"' not in again
+
+
+def test_different_cases_share_one_frame(client_for, tree, users):
+    """The frame holds nothing of a case: requests for any case of a user's
+    scope draw from the same one, so random ids do not grow the frames."""
+    case_frame._FRAMES.clear()
+    first = walk_to(submit(tree), "registered", users)
+    second = walk_to(
+        submit(tree, description="另一件事：夜间施工噪音扰民，影响休息。"),
+        "closed",
+        users,
+    )
+    desk = client_for(users["dispatcher"])
+    pages = [desk.get(change_url(case)).content.decode() for case in (first, second)]
+    assert len(case_frame._FRAMES) == 1
+    assert first.reference in pages[0] and second.reference in pages[1]
+    assert first.reference not in pages[1]
+
+
+def test_the_sidebar_kept_per_process_is_the_one_drawn_for_each_user(users):
+    """Sidebars are kept by what they are drawn from: each role, in each
+    language and on each page, gets the one drawn afresh for it."""
+    case_page._SIDEBARS.clear()
+    drawn = set()
+    for path in ("/admin/complaints/complaint/1/change/", "/admin/squads/squad/"):
+        for language in LANGUAGES:
+            for role in [*ROLES, "other_squad_leader"]:
+                user = get_user_model().objects.get(pk=users[role].pk)
+                user.get_all_permissions()
+                request = RequestFactory().get(path)
+                request.user = user
+                with translation.override(language):
+                    apps = admin_apps.available_apps(admin.site, request)
+                    kept = case_page.nav_sidebar_html(request, apps)
+                    fresh = case_page._nav_sidebar_html(quote(path, safe="/"), apps)
+                assert kept == fresh, (path, language, role)
+                drawn.add(kept)
+    # Languages, pages and the desk's and units' apps differ; roles of the
+    # same kind share one.
+    assert 8 <= len(drawn) == len(case_page._SIDEBARS) < 2 * 2 * (len(ROLES) + 1)
