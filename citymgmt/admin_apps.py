@@ -5,8 +5,10 @@ Django's `AdminSite.get_app_list` asks every registered model admin five
 permission questions (`has_module_permission` and `get_model_perms`), each
 of which walks the authentication backends, then reverses three URLs per
 model and sorts by translated names: about a millisecond of every admin page.
-With CityDesk's backends (`citymgmt.permissions.OneQueryPermissions` and
-Django's `ModelBackend`, both answering from the user's `_perm_cache`), a
+With backends that answer from the user's `_perm_cache` (Django's
+`ModelBackend` and those that only change how the set is read, such as
+`citymgmt.permissions.OneQueryPermissions` and the login backend built on
+it), a
 question a model admin leaves to Django is a look-up in that set; a model
 admin that answers some question itself (a read-only admin saying "no") is
 still asked, with the same request. What comes from code (each model's
@@ -26,20 +28,35 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin import AdminSite, ModelAdmin
-from django.contrib.auth import get_permission_codename
+from django.contrib.auth import get_backends, get_permission_codename
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
-# The backends whose answers are exactly "is the permission in _perm_cache".
-SET_BACKENDS = frozenset(
-    {
-        "citymgmt.permissions.OneQueryPermissions",
-        "django.contrib.auth.backends.ModelBackend",
-    }
-)
+from citymgmt.permissions import OneQueryPermissions
+
+# The permission methods whose answers are exactly "is the permission in
+# _perm_cache" (Django's, and the one-query reading of the same set).
+_SET_METHODS = {
+    "has_perm": {ModelBackend.has_perm},
+    "has_module_perms": {ModelBackend.has_module_perms},
+    "get_all_permissions": {
+        ModelBackend.get_all_permissions,
+        OneQueryPermissions.get_all_permissions,
+    },
+}
+
+
+def _answers_from_the_set(backend: Any) -> bool:
+    return isinstance(backend, ModelBackend) and all(
+        getattr(type(backend), name) in methods
+        for name, methods in _SET_METHODS.items()
+    )
+
+
 ACTIONS = ("add", "change", "delete", "view")
 _QUESTIONS = {
     "module": "has_module_permission",
@@ -139,7 +156,7 @@ def permissions_loaded(user: Any) -> bool:
     set loaded (`_perm_cache`) and only set-answering backends run."""
     if not (user.is_active and not user.is_anonymous):
         return False
-    if set(settings.AUTHENTICATION_BACKENDS) - SET_BACKENDS:
+    if not all(_answers_from_the_set(backend) for backend in get_backends()):
         return False
     return bool(user.is_superuser) or hasattr(user, "_perm_cache")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.utils import translation
@@ -106,3 +107,22 @@ def test_without_a_loaded_set_django_lists_them(users):
     assert not admin_apps.permissions_loaded(user)
     ours = admin_apps.available_apps(admin.site, _request(user))
     assert _plain(ours) == _plain(admin.site.get_app_list(_request(user)))
+
+
+class AnswersItself(ModelBackend):
+    """A backend with answers of its own: the set cannot stand for them."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm == "complaints.view_complaint"
+
+
+def test_the_login_backend_answers_from_the_set_and_another_does_not(users, settings):
+    user = get_user_model().objects.get(pk=users["squad_leader"].pk)
+    user.get_all_permissions()
+    assert settings.AUTHENTICATION_BACKENDS == ["squads.auth.StaffBackend"]
+    assert admin_apps.permissions_loaded(user)
+    settings.AUTHENTICATION_BACKENDS = [
+        "squads.auth.StaffBackend",
+        f"{__name__}.AnswersItself",
+    ]
+    assert not admin_apps.permissions_loaded(user)
