@@ -40,7 +40,7 @@ from citymgmt.permissions import OneQueryPermissions
 
 # The permission methods whose answers are exactly "is the permission in
 # _perm_cache" (Django's, and the one-query reading of the same set).
-_SET_METHODS = {
+_SET_METHODS: dict[str, set[Any]] = {
     "has_perm": {ModelBackend.has_perm},
     "has_module_perms": {ModelBackend.has_module_perms},
     "get_all_permissions": {
@@ -220,10 +220,11 @@ def available_apps(site: AdminSite, request: HttpRequest) -> list[dict[str, Any]
 
 
 def each_context(site: AdminSite, request: HttpRequest) -> dict[str, Any]:
-    """`site.each_context(request)` with `available_apps` from the loaded set;
+    """Django's `AdminSite.each_context` with `available_apps` from the loaded
+    set (the project's site, `citymgmt.admin_site`, answers with this);
     Django's own with `ADMIN_APPS_FROM_PERMISSIONS = False`."""
     if not getattr(settings, "ADMIN_APPS_FROM_PERMISSIONS", True):
-        return site.each_context(request)
+        return AdminSite.each_context(site, request)
     script_name = request.META["SCRIPT_NAME"]
     site_url = script_name if site.site_url == "/" and script_name else site.site_url
     return {

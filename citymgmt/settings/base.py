@@ -32,7 +32,7 @@ CSRF_TRUSTED_ORIGINS = read_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 PUBLIC_BASE_URL = read_str("PUBLIC_BASE_URL").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "citymgmt.admin_config.CityDeskAdminConfig",  # Django's admin, the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
@@ -12,6 +13,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from citymgmt import admin_apps
+from citymgmt.admin_site import CityDeskAdminSite
 
 ROLES = ["dispatcher", "squad_leader", "instructor", "officer", "supervisor"]
 
@@ -79,7 +81,7 @@ def test_each_context_is_the_sites_own(people):
         user.get_all_permissions()
         request = _request(user)
         ours = admin_apps.each_context(admin.site, request)
-        django = admin.site.each_context(request)
+        django = AdminSite.each_context(admin.site, request)
         assert set(ours) == set(django), name
         for key in django:
             if key == "available_apps":
@@ -126,3 +128,13 @@ def test_the_login_backend_answers_from_the_set_and_another_does_not(users, sett
         f"{__name__}.AnswersItself",
     ]
     assert not admin_apps.permissions_loaded(user)
+
+
+def test_every_admin_page_takes_its_apps_from_the_loaded_set(people):
+    assert isinstance(admin.site, CityDeskAdminSite)
+    user = get_user_model().objects.get(pk=people["squad_leader"].pk)
+    user.get_all_permissions()
+    request = _request(user)
+    assert _plain(admin.site.each_context(request)["available_apps"]) == _plain(
+        admin.site.get_app_list(request)
+    )
