@@ -76,6 +76,7 @@ def pages() -> list[tuple[str, str | None, str]]:
         ),
         ("changelist", "dispatcher", "/admin/complaints/complaint/"),
         ("changelist (leader)", "leader", "/admin/complaints/complaint/"),
+        ("staff list API", "dispatcher", "/api/v1/complaints/?status=processing"),
     ]
 
 

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from citymgmt import phones
+from citymgmt.serializers import Rows
 from complaints import selectors
 from complaints.api_filters import ComplaintFilter
 from complaints.apis.common import (
@@ -70,6 +71,7 @@ class ComplaintRowSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "ComplaintRow"
+        list_serializer_class = Rows
 
     @extend_schema_field(CodeNameSerializer)
     def get_category(self, complaint: Complaint) -> dict | None:
