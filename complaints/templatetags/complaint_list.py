@@ -1,9 +1,10 @@
-"""The triage list's result table and filters, drawn without a template per cell.
+"""The triage list's sidebar, result table and filters, drawn without a
+template per cell.
 
-The result table keeps Django's headers; its rows come from
-complaints.admin.rows. The filter panel writes the markup of Django's
-admin/filter.html from Python: eight filters and their ~150 choices through
-the template engine cost more than the rows.
+The nav sidebar comes from citymgmt.navsidebar. The result table keeps
+Django's headers; its rows come from complaints.admin.rows. The filter panel
+writes the markup of Django's admin/filter.html from Python: eight filters
+and their ~150 choices through the template engine cost more than the rows.
 """
 
 from __future__ import annotations
@@ -22,9 +23,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from citymgmt.navsidebar import nav_sidebar_html
 from complaints.admin.rows import result_rows
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def complaint_nav_sidebar(context: template.Context) -> SafeString:
+    """What {% include "admin/nav_sidebar.html" %} draws, without the engine."""
+    return nav_sidebar_html(context["request"], context["available_apps"])
 
 
 @register.inclusion_tag("admin/complaints/complaint/result_rows.html")
