@@ -1,30 +1,31 @@
 """The triage list's sidebar, result table and filters, drawn without a
 template per cell.
 
-The nav sidebar comes from citymgmt.navsidebar. The result table keeps
-Django's headers; its rows come from complaints.admin.rows. The filter panel
-writes the markup of Django's admin/filter.html from Python: eight filters
-and their ~150 choices through the template engine cost more than the rows.
+The nav sidebar comes from citymgmt.navsidebar, the result table from
+complaints.admin.list_chrome (its rows from complaints.admin.rows). The
+filter panel writes the markup of Django's admin/filter.html from Python:
+eight filters and their ~150 choices through the template engine cost more
+than the rows.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import template
 from django.contrib.admin.filters import ListFilter
 from django.contrib.admin.templatetags.admin_list import (
     admin_list_filter,
-    result_headers,
+    result_list,
 )
 from django.contrib.admin.views.main import ChangeList
+from django.template.loader import select_template
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from citymgmt.navsidebar import nav_sidebar_html
-from complaints.admin.rows import result_rows
+from complaints.admin.list_chrome import result_table_html
+from complaints.admin.rows import draws
 
 register = template.Library()
 
@@ -35,16 +36,23 @@ def complaint_nav_sidebar(context: template.Context) -> SafeString:
     return nav_sidebar_html(context["request"], context["available_apps"])
 
 
-@register.inclusion_tag("admin/complaints/complaint/result_rows.html")
-def complaint_result_list(cl: ChangeList) -> dict[str, Any]:
-    """What Django's {% result_list %} hands its template, rows drawn once each."""
-    headers = list(result_headers(cl))
-    return {
-        "cl": cl,
-        "result_headers": headers,
-        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "rows": result_rows(cl),
-    }
+@register.simple_tag
+def complaint_result_list(cl: ChangeList) -> SafeString:
+    """What Django's {% result_list cl %} draws; the table built in Python when
+    the rows are the ones complaints.admin.rows draws."""
+    if draws(cl):
+        return result_table_html(cl)
+    # A popup, a `_to_field` list or other columns: Django's own tag.
+    opts = cl.opts
+    return mark_safe(  # noqa: S308 - Django's own template, autoescaped
+        select_template(
+            [
+                f"admin/{opts.app_label}/{opts.model_name}/change_list_results.html",
+                f"admin/{opts.app_label}/change_list_results.html",
+                "admin/change_list_results.html",
+            ]
+        ).render(result_list(cl))
+    )
 
 
 @register.simple_tag
