@@ -10,6 +10,8 @@ than the rows.
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
 from django.contrib.admin.filters import ListFilter
 from django.contrib.admin.templatetags.admin_list import (
@@ -19,7 +21,8 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.views.main import ChangeList
 from django.template.loader import select_template
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -61,25 +64,26 @@ def complaint_list_filter(cl: ChangeList, spec: ListFilter) -> SafeString:
     if spec.template != "admin/filter.html":
         return admin_list_filter(cl, spec)  # type: ignore[arg-type]  # any ListFilter
     title = str(spec.title)
-    choices = format_html_join(
-        "",
-        '\n    <li{}>\n    <a href="{}">{}</a></li>\n  ',
-        (
-            (
-                SELECTED if choice["selected"] else "",
-                iri_to_uri(str(choice["query_string"])),
-                choice["display"],
-            )
-            for choice in spec.choices(cl)
-        ),
+    # Plain joins: format_html per choice (~150 a page) cost more than the
+    # choices themselves. Each value escaped as the template's autoescape does.
+    choices = "".join(
+        f"\n    <li{SELECTED if choice['selected'] else ''}>\n    "
+        f'<a href="{escape(iri_to_uri(str(choice["query_string"])))}">'
+        f"{_escaped(choice['display'])}</a></li>\n  "
+        for choice in spec.choices(cl)
     )
-    return format_html(
-        '\n<details data-filter-title="{}" open>\n  <summary>\n    {}\n'
-        "  </summary>\n  <ul>\n  {}\n  </ul>\n</details>\n",
-        title,
-        by_title(title),
-        choices,
+    return mark_safe(  # noqa: S308 - every value escaped above or by format_html
+        f'\n<details data-filter-title="{escape(title)}" open>\n  <summary>\n    '
+        f"{by_title(title)}\n  </summary>\n  <ul>\n  {choices}\n  </ul>\n</details>\n"
     )
+
+
+def _escaped(value: object) -> str:
+    """`conditional_escape` for a choice's label: safe markup kept, text escaped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else escape(str(value))
 
 
 def by_title(title: str) -> SafeString:

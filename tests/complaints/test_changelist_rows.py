@@ -116,14 +116,15 @@ def test_a_popup_list_keeps_djangos_result_table(cases, users):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-@pytest.mark.parametrize("who", ["dispatcher", "squad_leader"])
+@pytest.mark.parametrize("who", ["dispatcher", "squad_leader", "supervisor"])
 @pytest.mark.parametrize(
     "query",
     [
         {},
         {"status__exact": "dispatched", "squad__id__exact": "0", "deadline": "overdue"},
+        {"q": "西苑 <&>", "o": "-3.1", "submitted_at__year": "2026", "p": "1"},
     ],
-    ids=["none", "chosen"],
+    ids=["none", "chosen", "searched, sorted, by year"],
 )
 def test_filters_are_the_markup_django_would_draw(
     cases, tree, users, who, language, query
