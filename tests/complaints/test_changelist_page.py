@@ -1,0 +1,99 @@
+"""The whole triage list page is the page Django's own templates draw."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import engines
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tests.citymgmt.test_nav_sidebar import between_tags
+from tests.complaints.factories import submit, walk_to
+
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
+LIST = "/admin/complaints/complaint/"
+
+# Django's admin/change_list.html, with the list's one departure that changes
+# what is shown: the date drill-down offers the range between the first and
+# the last case (ComplaintChangeList.date_choices), not a DISTINCT scan.
+DJANGO_LIST = (
+    '{% extends "admin/change_list.html" %}{% block date_hierarchy %}'
+    "{% if cl.date_hierarchy %}{% with dates=cl.date_choices %}"
+    '{% include "admin/date_hierarchy.html" with show=dates.show back=dates.back '
+    "choices=dates.choices %}{% endwith %}{% endif %}{% endblock %}"
+)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+SIDEBAR = re.compile(r"(<button class=\"sticky toggle-nav-sidebar\".*?</nav>)", re.S)
+
+
+def as_django_draws_it(response) -> str:
+    """The response's own context through Django's templates."""
+    context = dict(response.context_data)
+    context["export_base_template"] = engines["django"].from_string(DJANGO_LIST)
+    return render_to_string(
+        "admin/exports/list_with_export.html", context, request=response.wsgi_request
+    )
+
+
+def comparable(html: str) -> tuple[str, str]:
+    """The page with its CSRF token (masked afresh each time) set aside, and
+    its sidebar (whitespace between tags aside, tests/citymgmt/test_nav_sidebar.py)."""
+    html = TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+    sidebar = SIDEBAR.search(html)
+    assert sidebar, "the page has its nav sidebar"
+    return SIDEBAR.sub("<sidebar>", html, count=1), between_tags(sidebar.group(1))
+
+
+@pytest.fixture
+def cases(tree, users):
+    for _ in range(3):
+        submit(tree)
+    walk_to(submit(tree, community=tree.community_a1), "dispatched", users)
+    walk_to(submit(tree, code="09001"), "closed", users)
+    submit(tree, community=tree.community_b)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ["dispatcher", "squad_leader", "supervisor"])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({}, True),
+        ({"status__exact": "dispatched"}, True),
+        ({"status__exact": "dispatched", "deadline": "overdue"}, False),
+        ({"o": "-3.1"}, True),
+        ({"q": "西苑"}, True),
+        ({"q": "西苑 <&>"}, False),
+        ({"p": "2"}, True),
+        ({"submitted_at__year": "2026", "o": "1"}, True),
+    ],
+    ids=[
+        "all",
+        "filtered",
+        "nothing found",
+        "sorted",
+        "searched",
+        "searched, nothing found",
+        "page 2",
+        "by year",
+    ],
+)
+def test_the_page_is_the_one_djangos_templates_draw(
+    client_for, cases, users, who, language, query, found, monkeypatch
+):
+    from complaints.admin import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 2)
+    with translation.override(language):
+        response = client_for(users[who]).get(
+            LIST, query, HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 200
+        ours = response.content.decode()
+        django = as_django_draws_it(response)
+    assert comparable(ours) == comparable(django)
+    assert ('id="result_list"' in ours) is found
+    assert 'class="paginator"' in ours
