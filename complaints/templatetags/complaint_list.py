@@ -10,7 +10,9 @@ than the rows.
 
 from __future__ import annotations
 
+import functools
 from html import escape
+from typing import Any
 
 from django import template
 from django.contrib.admin.filters import ListFilter
@@ -24,7 +26,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from citymgmt.navsidebar import nav_sidebar_html
 from complaints.admin.list_chrome import result_table_html
@@ -58,6 +60,69 @@ def complaint_result_list(cl: ChangeList) -> SafeString:
             ]
         ).render(result_list(cl))
     )
+
+
+@register.simple_tag(takes_context=True)
+def complaint_actions(context: template.Context) -> SafeString:
+    """What {% admin_actions %} draws with admin/actions.html."""
+    # As Django's tag: the bar at the bottom submits its own index.
+    index = context["action_index"] = context.get("action_index", -1) + 1
+    cl = context["cl"]
+    parts = [
+        '\n<div class="actions">\n  \n    \n    ',
+        _action_fields(context["action_form"]),
+        "\n    \n    \n    "
+        f'<button type="submit" class="button" '
+        f'title="{gettext("Run the selected action")}" name="index" '
+        f'value="{index or 0}">{gettext("Go")}</button>\n    \n    \n    ',
+    ]
+    if context["actions_selection_counter"]:
+        shown = len(cl.result_list)
+        parts.append(
+            f'\n        <span class="action-counter" data-actions-icnt="{shown}">'
+            f"{escape(str(context['selection_note']))}</span>\n        "
+        )
+        if cl.result_count != shown:
+            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                "total_count": cl.result_count,
+                "module_name": escape(str(context["module_name"])),
+            }
+            select_across = gettext("Click here to select the objects across all pages")
+            parts.append(
+                '\n        <span class="all hidden">'
+                f"{escape(str(context['selection_note_all']))}</span>\n"
+                '        <span class="question hidden">\n'
+                f'            <a role="button" href="#" title="{select_across}">'
+                f"{select_all}</a>\n        </span>\n"
+                '        <span class="clear hidden"><a role="button" href="#">'
+                f"{gettext('Clear selection')}</a></span>\n        "
+            )
+        parts.append("\n    ")
+    parts.append("\n    \n  \n</div>\n")
+    # The translations are Django's, the values escaped above.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _action_fields(form: Any) -> str:
+    """The action form's fields as actions.html draws them, once per language
+    and list of actions: an unbound form draws the same for the same choices."""
+    choices = tuple(
+        (value, str(label)) for value, label in form.fields["action"].choices
+    )
+    return _drawn_action_fields(type(form), get_language(), choices)
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn_action_fields(
+    form_class: type, language: str | None, choices: tuple[tuple[str, str], ...]
+) -> str:
+    form = form_class(auto_id=None)
+    form.fields["action"].choices = list(choices)
+    fields = template.Template(
+        "{% for field in action_form %}{% if field.label %}<label>{{ field.label }} "
+        "{{ field }}</label>{% else %}{{ field }}{% endif %}{% endfor %}"
+    )
+    return fields.render(template.Context({"action_form": form}))
 
 
 @register.simple_tag

@@ -97,3 +97,29 @@ def test_the_page_is_the_one_djangos_templates_draw(
     assert comparable(ours) == comparable(django)
     assert ('id="result_list"' in ours) is found
     assert 'class="paginator"' in ours
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("counter", [True, False])
+@pytest.mark.parametrize("per_page", [2, 50])
+def test_the_actions_bars_top_and_bottom_are_djangos(
+    client_for, cases, users, language, counter, per_page, monkeypatch
+):
+    from complaints.admin import ComplaintAdmin
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", per_page)
+    with translation.override(language):
+        response = client_for(users["dispatcher"]).get(
+            LIST, HTTP_ACCEPT_LANGUAGE=language
+        )
+        context = {**response.context_data, "actions_selection_counter": counter}
+        twice = "{% load admin_list complaint_list %}{% X %}|{% X %}"
+        engine = engines["django"]
+        ours = engine.from_string(twice.replace("X", "complaint_actions"))
+        django = engine.from_string(twice.replace("X", "admin_actions"))
+        # Each tag counts its bars in the context it is given: a copy each.
+        drawn = ours.render(dict(context))
+        assert drawn == django.render(dict(context))
+    assert 'name="index" value="1"' in drawn.split("|")[1]
+    assert ("action-counter" in drawn) is counter
+    assert ("question hidden" in drawn) is (counter and per_page == 2)
