@@ -10,14 +10,17 @@ compares the whole table with what Django's `{% result_list %}` draws.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 from typing import Any
 
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ChangeList
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from complaints.admin.rows import result_rows
 
@@ -80,3 +83,98 @@ def _header(header: dict[str, Any], sorted_fields: int) -> str:
         f'\n   <div class="text">{label}</div>\n   <div class="clear"></div>\n</th>'
     )
     return "".join(parts)
+
+
+def user_links_html(context: Any) -> SafeString:
+    """The header's user links: templates/admin/base_site.html's bell, then
+    Django's own links (admin/base.html's `userlinks` block), as they draw them.
+
+    The list's whole page is compared with the templates' by
+    tests/complaints/test_changelist_page.py, so a change to either template
+    that this does not follow fails there.
+    """
+    parts = ["\n  "]
+    unread = context.get("bell_unread")
+    if unread is not None:
+        title = ngettext(
+            "%(counter)s unread notification",
+            "%(counter)s unread notifications",
+            unread,
+        ) % {"counter": unread}
+        parts.append(
+            f'\n    <a href="{escape(reverse("admin:notifications_mine"))}" id="bell" '
+            f'class="bell{" bell-unread" if unread else ""}"\n'
+            f'       title="{title}">\n      {BELL_ICON} {gettext("Notifications")}\n'
+            f'      <span class="bell-count" id="bell-count">{unread}</span></a> /\n  '
+        )
+    parts.append("\n  ")
+    parts.append(_django_user_links(context))
+    parts.append("\n")
+    # Every value escaped above; the translations are the templates' own.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+BELL_ICON = (
+    '<svg class="bell-icon" aria-hidden="true" width="12" height="12" '
+    'viewBox="0 0 16 16"><path fill="currentColor" d="M8 16a2 2 0 0 0 2-2H6a2 2 '
+    "0 0 0 2 2zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 0 0-2 0v1.1A5 5 0 0 0 3 7v4l-2 2v1h14v-"
+    '1z"/></svg>'
+)
+
+
+def _django_user_links(context: Any) -> str:
+    indent = "\n                "
+    parts = [indent]
+    site_url = context.get("site_url")
+    if site_url:
+        parts.append(
+            f'\n                    <a href="{escape(str(site_url))}">'
+            f"{gettext('View site')}</a> /{indent}"
+        )
+    parts.append(indent)
+    user = context["user"]
+    if user.is_active and user.is_staff:
+        parts.append("\n                    \n                    ")
+        docs = _docs_root()
+        if docs:
+            parts.append(
+                f'\n                        <a href="{escape(docs)}">'
+                f"{gettext('Documentation')}</a> /\n                    "
+            )
+        parts.append(indent)
+    parts.append(indent)
+    if user.has_usable_password():
+        parts.append(
+            f'{indent}<a href="{escape(reverse("admin:password_change"))}">'
+            f"{gettext('Change password')}</a> /{indent}"
+        )
+    # As {% csrf_token %}: nothing when the view asked for none.
+    csrf_value = str(context.get("csrf_token") or "")
+    csrf = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_value)}">'
+        if csrf_value not in ("", "NOTPROVIDED")
+        else ""
+    )
+    parts.append(
+        f'{indent}<form id="logout-form" method="post" '
+        f'action="{escape(reverse("admin:logout"))}">\n'
+        f"                    {csrf}\n"
+        f'                    <button type="submit">{gettext("Log out")}</button>\n'
+        f"                </form>{indent}{_theme_toggle(get_language())}\n            "
+    )
+    return "".join(parts)
+
+
+@functools.cache
+def _docs_root() -> str:
+    """Where admindocs lives, if the URLconf has it: it comes from code."""
+    try:
+        return reverse("django-admindocs-docroot")
+    except NoReverseMatch:
+        return ""
+
+
+@functools.lru_cache(maxsize=16)
+def _theme_toggle(language: str | None) -> str:
+    # Only words of Django's catalog: the same for every request in a language.
+    return render_to_string("admin/color_theme_toggle.html")

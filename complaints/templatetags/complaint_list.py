@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from citymgmt.navsidebar import nav_sidebar_html
-from complaints.admin.list_chrome import result_table_html
+from complaints.admin.list_chrome import result_table_html, user_links_html
 from complaints.admin.rows import draws
 
 register = template.Library()
@@ -41,6 +41,12 @@ def complaint_nav_sidebar(context: template.Context) -> SafeString:
     # The template's first line, {% load i18n %}, leaves a line break.
     sidebar = nav_sidebar_html(context["request"], context["available_apps"])
     return mark_safe("\n" + sidebar)  # noqa: S308 - drawn escaped
+
+
+@register.simple_tag(takes_context=True)
+def complaint_user_links(context: template.Context) -> SafeString:
+    """What the header's {% block userlinks %} draws (the bell, Django's links)."""
+    return user_links_html(context)
 
 
 @register.simple_tag

@@ -123,3 +123,34 @@ def test_the_actions_bars_top_and_bottom_are_djangos(
     assert 'name="index" value="1"' in drawn.split("|")[1]
     assert ("action-counter" in drawn) is counter
     assert ("question hidden" in drawn) is (counter and per_page == 2)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("unread", [1, 2])
+def test_the_header_with_unread_notifications_and_no_password_is_djangos(
+    client_for, cases, users, language, unread
+):
+    from citymgmt.notifications.services import notify
+
+    leader = users["squad_leader"]
+    for i in range(unread):
+        notify(
+            channel="site",
+            template="deadline_overdue",
+            context={
+                "reference": f"20261123-000{i}",
+                "stage": "dispose",
+                "due_at": "2026-11-23T15:30:00+08:00",
+            },
+            user=leader,
+        )
+    leader.set_unusable_password()
+    leader.save(update_fields=["password"])
+    with translation.override(language):
+        response = client_for(leader).get(LIST, HTTP_ACCEPT_LANGUAGE=language)
+        ours = response.content.decode()
+        django = as_django_draws_it(response)
+    assert comparable(ours) == comparable(django)
+    assert f'id="bell-count">{unread}<' in ours
+    assert "bell-unread" in ours
+    assert "/admin/password_change/" not in ours
