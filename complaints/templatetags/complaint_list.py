@@ -23,12 +23,11 @@ from django.contrib.admin.templatetags.admin_list import (
 from django.contrib.admin.views.main import ChangeList
 from django.template.loader import select_template
 from django.utils.encoding import iri_to_uri
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from citymgmt.navsidebar import nav_sidebar_html
+from citymgmt.navsidebar import escaped, nav_sidebar_html
 from complaints.admin.list_chrome import result_table_html, user_links_html
 from complaints.admin.rows import draws
 
@@ -142,21 +141,13 @@ def complaint_list_filter(cl: ChangeList, spec: ListFilter) -> SafeString:
     choices = "".join(
         f"\n    <li{SELECTED if choice['selected'] else ''}>\n    "
         f'<a href="{escape(iri_to_uri(str(choice["query_string"])))}">'
-        f"{_escaped(choice['display'])}</a></li>\n  "
+        f"{escaped(choice['display'])}</a></li>\n  "
         for choice in spec.choices(cl)
     )
     return mark_safe(  # noqa: S308 - every value escaped above or by format_html
         f'\n<details data-filter-title="{escape(title)}" open>\n  <summary>\n    '
         f"{by_title(title)}\n  </summary>\n  <ul>\n  {choices}\n  </ul>\n</details>\n"
     )
-
-
-def _escaped(value: object) -> str:
-    """`conditional_escape` for a choice's label: safe markup kept, text escaped."""
-    if isinstance(value, Promise):
-        value = str(value)
-    html = getattr(value, "__html__", None)
-    return str(html()) if html is not None else escape(str(value))
 
 
 def by_title(title: str) -> SafeString:
