@@ -15,13 +15,22 @@ from html import escape
 from typing import Any
 
 from django.contrib.admin.templatetags.admin_list import result_headers
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    ChangeList,
+)
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from citymgmt.navsidebar import escaped
 from complaints.admin.rows import result_rows
 
 
@@ -178,3 +187,116 @@ def _docs_root() -> str:
 def _theme_toggle(language: str | None) -> str:
     # Only words of Django's catalog: the same for every request in a language.
     return render_to_string("admin/color_theme_toggle.html")
+
+
+def date_hierarchy_html(dates: dict[str, Any]) -> SafeString:
+    """What admin/date_hierarchy.html draws for `ComplaintChangeList.date_choices`."""
+    parts = []
+    if dates.get("show"):
+        parts.append('\n<nav class="toplinks">\n\n\n')
+        back = dates.get("back")
+        if back:
+            parts.append(
+                f'<a href="{escaped(back["link"])}" class="date-back">&lsaquo; '
+                f"{escaped(back['title'])}</a>"
+            )
+        parts.append("\n\n\n")
+        for choice in dates.get("choices") or ():
+            title = escaped(choice["title"])
+            link = choice.get("link")
+            parts.append(
+                f'\n<a href="{escaped(link)}">{title}</a>\n' if link else f"\n{title}\n"
+            )
+        parts.append("\n\n\n</nav>\n")
+    parts.append("\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+def search_form_html(cl: ChangeList) -> SafeString:
+    """What Django's {% search_form cl %} draws with admin/search_form.html."""
+    if not cl.search_fields:
+        return mark_safe("\n\n")
+    help_text = cl.search_help_text
+    described = ' aria-describedby="searchbar_helptext"' if help_text else ""
+    parts = [
+        '\n\n<div id="toolbar"><form id="changelist-search" method="get" '
+        'role="search">\n<div><!-- DIV needed for valid HTML -->\n'
+        f'<label for="searchbar"><img src="{_static("admin/img/search.svg")}" '
+        'alt="Search"></label>\n'
+        f'<input type="text" size="40" name="{SEARCH_VAR}" '
+        f'value="{escaped(cl.query)}" id="searchbar"{described}>\n'
+        f'<input type="submit" value="{gettext("Search")}">\n'
+    ]
+    if cl.result_count != cl.full_result_count:
+        found = ngettext(
+            "%(counter)s result", "%(counter)s results", cl.result_count
+        ) % {"counter": cl.result_count}
+        popup = f"{IS_POPUP_VAR}=1" if cl.is_popup else ""
+        if cl.is_popup and cl.add_facets:
+            popup += "&"  # as the template writes it
+        facets = IS_FACETS_VAR if cl.add_facets else ""
+        everything = (
+            gettext("%(full_result_count)s total")
+            % {"full_result_count": cl.full_result_count}
+            if cl.show_full_result_count
+            else gettext("Show all")
+        )
+        parts.append(
+            f'\n    <span class="small quiet">{found} (<a href="?{popup}{facets}">'
+            f"{everything}</a>)</span>\n"
+        )
+    parts.append("\n")
+    for name, value in cl.params.items():
+        parts.append("\n    ")
+        if name != SEARCH_VAR:
+            parts.append(
+                f'<input type="hidden" name="{escaped(name)}" value="{escaped(value)}">'
+            )
+        parts.append("\n")
+    parts.append("\n</div>\n")
+    if help_text:
+        parts.append(
+            '\n<br class="clear">\n<div class="help" id="searchbar_helptext">'
+            f"{escaped(help_text)}</div>\n"
+        )
+    parts.append("\n</form></div>\n\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+def pagination_html(cl: ChangeList) -> SafeString:
+    """What {% pagination cl %} draws with the list's own pagination.html."""
+    required = (not cl.show_all or not cl.can_show_all) and cl.multi_page
+    parts = ['\n\n<p class="paginator">\n']
+    if required:
+        parts.append("\n")
+        paginator = cl.paginator
+        for i in paginator.get_elided_page_range(cl.page_num):
+            if i == paginator.ELLIPSIS:
+                number = f"{escaped(paginator.ELLIPSIS)} "
+            elif i == cl.page_num:
+                number = f'<span class="this-page">{i}</span> '
+            else:
+                end = ' class="end"' if i == paginator.num_pages else ""
+                link = escaped(cl.get_query_string({PAGE_VAR: i}))
+                number = f'<a href="{link}"{end}>{i}</a> '
+            parts.append(f"\n    {number}\n")
+        parts.append("\n")
+    parts.append("\n")
+    count = cl.result_count
+    if getattr(cl.paginator, "capped", False):
+        parts.append(gettext("more than %(count)s complaints") % {"count": count})
+    else:
+        name = cl.opts.verbose_name if count == 1 else cl.opts.verbose_name_plural
+        parts.append(f"{count} {escaped(name)}")
+    parts.append("\n")
+    if cl.can_show_all and not cl.show_all and cl.multi_page:
+        show_all = escaped(cl.get_query_string({ALL_VAR: ""}))
+        parts.append(f'<a href="{show_all}" class="showall">{gettext("Show all")}</a>')
+    parts.append("\n</p>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped
+
+
+@functools.cache
+def _static(path: str) -> str:
+    """A static file's address: from the code and the collected manifest."""
+    return escaped(static(path))

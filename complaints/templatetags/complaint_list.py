@@ -28,7 +28,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from citymgmt.navsidebar import escaped, nav_sidebar_html
-from complaints.admin.list_chrome import result_table_html, user_links_html
+from complaints.admin.list_chrome import (
+    date_hierarchy_html,
+    pagination_html,
+    result_table_html,
+    search_form_html,
+    user_links_html,
+)
 from complaints.admin.rows import draws
 
 register = template.Library()
@@ -46,6 +52,24 @@ def complaint_nav_sidebar(context: template.Context) -> SafeString:
 def complaint_user_links(context: template.Context) -> SafeString:
     """What the header's {% block userlinks %} draws (the bell, Django's links)."""
     return user_links_html(context)
+
+
+@register.simple_tag
+def complaint_date_hierarchy(cl: ChangeList) -> SafeString:
+    """The date drill-down as admin/date_hierarchy.html draws cl.date_choices."""
+    return date_hierarchy_html(cl.date_choices())
+
+
+@register.simple_tag
+def complaint_search_form(cl: ChangeList) -> SafeString:
+    """What {% search_form cl %} draws."""
+    return search_form_html(cl)
+
+
+@register.simple_tag
+def complaint_pagination(cl: ChangeList) -> SafeString:
+    """What {% pagination cl %} draws with the list's pagination.html."""
+    return pagination_html(cl)
 
 
 @register.simple_tag

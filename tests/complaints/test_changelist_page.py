@@ -7,7 +7,7 @@ import re
 import pytest
 from django.template import engines
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.citymgmt.test_nav_sidebar import between_tags
 from tests.complaints.factories import submit, walk_to
@@ -43,7 +43,8 @@ def comparable(html: str) -> tuple[str, str]:
     its sidebar (whitespace between tags aside, tests/citymgmt/test_nav_sidebar.py)."""
     html = TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
     sidebar = SIDEBAR.search(html)
-    assert sidebar, "the page has its nav sidebar"
+    if sidebar is None:  # a popup has none
+        return html, ""
     return SIDEBAR.sub("<sidebar>", html, count=1), between_tags(sidebar.group(1))
 
 
@@ -69,6 +70,16 @@ def cases(tree, users):
         ({"q": "西苑 <&>"}, False),
         ({"p": "2"}, True),
         ({"submitted_at__year": "2026", "o": "1"}, True),
+        ({"submitted_at__year": "YEAR", "submitted_at__month": "MONTH"}, True),
+        (
+            {
+                "submitted_at__year": "YEAR",
+                "submitted_at__month": "MONTH",
+                "submitted_at__day": "DAY",
+            },
+            True,
+        ),
+        ({"_popup": "1", "q": "西苑"}, True),
     ],
     ids=[
         "all",
@@ -79,6 +90,9 @@ def cases(tree, users):
         "searched, nothing found",
         "page 2",
         "by year",
+        "by month",
+        "by day",
+        "popup",
     ],
 )
 def test_the_page_is_the_one_djangos_templates_draw(
@@ -87,6 +101,9 @@ def test_the_page_is_the_one_djangos_templates_draw(
     from complaints.admin import ComplaintAdmin
 
     monkeypatch.setattr(ComplaintAdmin, "list_per_page", 2)
+    today = timezone.localdate()
+    parts = {"YEAR": today.year, "MONTH": today.month, "DAY": today.day}
+    query = {k: str(parts.get(v, v)) for k, v in query.items()}
     with translation.override(language):
         response = client_for(users[who]).get(
             LIST, query, HTTP_ACCEPT_LANGUAGE=language
@@ -96,6 +113,7 @@ def test_the_page_is_the_one_djangos_templates_draw(
         django = as_django_draws_it(response)
     assert comparable(ours) == comparable(django)
     assert ('id="result_list"' in ours) is found
+    assert ('id="nav-sidebar"' in ours) is ("_popup" not in query)
     assert 'class="paginator"' in ours
 
 
@@ -154,3 +172,23 @@ def test_the_header_with_unread_notifications_and_no_password_is_djangos(
     assert f'id="bell-count">{unread}<' in ours
     assert "bell-unread" in ours
     assert "/admin/password_change/" not in ours
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_capped_count_and_its_pages_are_what_the_templates_draw(
+    client_for, cases, users, language, monkeypatch
+):
+    from complaints.admin import ComplaintAdmin
+    from complaints.admin.changelist import CappedPaginator
+
+    monkeypatch.setattr(ComplaintAdmin, "list_per_page", 1)
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    with translation.override(language):
+        response = client_for(users["dispatcher"]).get(
+            LIST, {"p": "3"}, HTTP_ACCEPT_LANGUAGE=language
+        )
+        ours = response.content.decode()
+        django = as_django_draws_it(response)
+    assert comparable(ours) == comparable(django)
+    assert '<span class="this-page">3</span>' in ours
+    assert ("more than 4" if language == "en" else "4") in ours
