@@ -14,6 +14,7 @@ import functools
 from html import escape
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import (
     ALL_VAR,
@@ -23,6 +24,7 @@ from django.contrib.admin.views.main import (
     SEARCH_VAR,
     ChangeList,
 )
+from django.forms.widgets import Media
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -296,7 +298,76 @@ def pagination_html(cl: ChangeList) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped
 
 
-@functools.cache
 def _static(path: str) -> str:
-    """A static file's address: from the code and the collected manifest."""
+    """A static file's address: from the code and the collected manifest, so
+    kept per process (and per STATIC_URL, which tests may change)."""
+    return _static_at(settings.STATIC_URL, path)
+
+
+@functools.lru_cache(maxsize=64)
+def _static_at(base: str | None, path: str) -> str:
     return escaped(static(path))
+
+
+def extra_style_html(context: Any) -> SafeString:
+    """The head's style sheets: templates/admin/base_site.html's bell, then
+    Django's admin/change_list.html `extrastyle` block."""
+    cl = context["cl"]
+    parts = [
+        f'\n  <link rel="stylesheet" href="{_static("notifications/bell.css")}">'
+        f'\n  <link rel="stylesheet" href="{_static("admin/css/changelists.css")}">'
+        "\n  "
+    ]
+    if cl.formset:
+        parts.append(
+            f'\n    <link rel="stylesheet" href="{_static("admin/css/forms.css")}">\n  '
+        )
+    parts.append("\n  ")
+    if cl.formset or context.get("action_form"):
+        parts.append(
+            f'\n    <script src="{escaped(reverse("admin:jsi18n"))}"></script>\n  '
+        )
+    parts.append(f"\n  {_media(context['media'], 'css')}\n  ")
+    if not context.get("actions_on_top") and not context.get("actions_on_bottom"):
+        parts.append(
+            "\n    <style>\n      #changelist table thead th:first-child "
+            "{width: inherit}\n    </style>\n  "
+        )
+    parts.append("\n")
+    return mark_safe("".join(parts))  # noqa: S308 - addresses escaped
+
+
+def extra_head_html(context: Any) -> SafeString:
+    """The head's icon and scripts: templates/admin/base_site.html's icon, then
+    Django's admin/change_list.html `extrahead` block."""
+    return mark_safe(  # noqa: S308 - addresses escaped
+        f'\n<link rel="icon" href="{_static("favicon.ico")}" '
+        'sizes="16x16 32x32 48x48 64x64">\n'
+        f"{_media(context['media'], 'js')}\n"
+        f'<script src="{_static("admin/js/filters.js")}" defer></script>\n'
+    )
+
+
+def _media(media: Any, kind: str) -> str:
+    """`{{ media.css }}` or `{{ media.js }}`, drawn once per process for a list
+    of plain paths (the addresses come from the code and the manifest)."""
+    if kind == "js":
+        paths = media._js
+        if all(isinstance(path, str) for path in paths):
+            return _drawn_media(settings.STATIC_URL, "js", tuple(paths))
+    else:
+        by_medium = media._css
+        if all(isinstance(p, str) for paths in by_medium.values() for p in paths):
+            return _drawn_media(
+                settings.STATIC_URL,
+                "css",
+                tuple((medium, tuple(paths)) for medium, paths in by_medium.items()),
+            )
+    return str(media[kind])
+
+
+@functools.lru_cache(maxsize=32)
+def _drawn_media(base: str | None, kind: str, paths: tuple[Any, ...]) -> str:
+    if kind == "js":
+        return str(Media(js=list(paths)))
+    return str(Media(css={medium: list(files) for medium, files in paths}))

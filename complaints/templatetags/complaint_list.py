@@ -30,6 +30,8 @@ from django.utils.translation import get_language, gettext
 from citymgmt.navsidebar import escaped, nav_sidebar_html
 from complaints.admin.list_chrome import (
     date_hierarchy_html,
+    extra_head_html,
+    extra_style_html,
     pagination_html,
     result_table_html,
     search_form_html,
@@ -52,6 +54,18 @@ def complaint_nav_sidebar(context: template.Context) -> SafeString:
 def complaint_user_links(context: template.Context) -> SafeString:
     """What the header's {% block userlinks %} draws (the bell, Django's links)."""
     return user_links_html(context)
+
+
+@register.simple_tag(takes_context=True)
+def complaint_extra_style(context: template.Context) -> SafeString:
+    """What the head's {% block extrastyle %} draws."""
+    return extra_style_html(context)
+
+
+@register.simple_tag(takes_context=True)
+def complaint_extra_head(context: template.Context) -> SafeString:
+    """What the head's {% block extrahead %} draws."""
+    return extra_head_html(context)
 
 
 @register.simple_tag
