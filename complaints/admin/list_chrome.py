@@ -27,7 +27,7 @@ from django.contrib.admin.views.main import (
 from django.forms.widgets import Media
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -371,3 +371,61 @@ def _drawn_media(base: str | None, kind: str, paths: tuple[Any, ...]) -> str:
     if kind == "js":
         return str(Media(js=list(paths)))
     return str(Media(css={medium: list(files) for medium, files in paths}))
+
+
+def title_html(context: Any) -> SafeString:
+    """The <title>: admin/change_list.html's `title` block over base_site.html's."""
+    cl = context["cl"]
+    errors = gettext("Error:") + " " if cl.formset and cl.formset.errors else ""
+    subtitle = context.get("subtitle")
+    before = f"{escaped(subtitle)} | " if subtitle else ""
+    site = context.get("site_title") or gettext("Django site admin")
+    return mark_safe(  # noqa: S308 - values escaped
+        f"{errors}{before}{escaped(context.get('title', ''))} | {escaped(site)}"
+    )
+
+
+def head_links_html(block: str) -> SafeString:
+    """admin/base.html's `stylesheet` or `dark-mode-vars` block."""
+    if block == "stylesheet":
+        return mark_safe(_static("admin/css/base.css"))  # noqa: S308 - escaped
+    return mark_safe(  # noqa: S308 - escaped
+        f'\n  <link rel="stylesheet" href="{_static("admin/css/dark_mode.css")}">\n'
+        f'  <script src="{_static("admin/js/theme.js")}"></script>\n'
+    )
+
+
+def branding_html(context: Any) -> SafeString:
+    """admin/base_site.html's `branding` block."""
+    header = context.get("site_header") or gettext("Django administration")
+    parts = [
+        f'\n<div id="site-name"><a href="{_url("admin:index")}">'
+        f"{escaped(header)}</a></div>\n"
+    ]
+    if context["user"].is_anonymous:
+        parts.append(f"\n  {_theme_toggle(get_language())}\n")
+    parts.append("\n")
+    return mark_safe("".join(parts))  # noqa: S308 - values escaped
+
+
+def breadcrumbs_html(cl: ChangeList) -> SafeString:
+    """admin/change_list.html's `breadcrumbs` block."""
+    opts = cl.opts
+    app_url = _url("admin:app_list", app_label=opts.app_label)
+    return mark_safe(  # noqa: S308 - values escaped
+        f'\n<div class="breadcrumbs">\n<a href="{_url("admin:index")}">'
+        f"{gettext('Home')}</a>\n"
+        f'&rsaquo; <a href="{app_url}">{escaped(opts.app_config.verbose_name)}</a>\n'
+        f"&rsaquo; {_capfirst(opts.verbose_name_plural)}\n</div>\n"
+    )
+
+
+def _url(name: str, **kwargs: str) -> str:
+    """An admin address, escaped: from the URLconf, so kept per process and
+    script prefix."""
+    return _url_at(get_script_prefix(), name, tuple(sorted(kwargs.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _url_at(prefix: str, name: str, kwargs: tuple[tuple[str, str], ...]) -> str:
+    return escaped(reverse(name, kwargs=dict(kwargs)))

@@ -29,12 +29,16 @@ from django.utils.translation import get_language, gettext
 
 from citymgmt.navsidebar import escaped, nav_sidebar_html
 from complaints.admin.list_chrome import (
+    branding_html,
+    breadcrumbs_html,
     date_hierarchy_html,
     extra_head_html,
     extra_style_html,
+    head_links_html,
     pagination_html,
     result_table_html,
     search_form_html,
+    title_html,
     user_links_html,
 )
 from complaints.admin.rows import draws
@@ -66,6 +70,30 @@ def complaint_extra_style(context: template.Context) -> SafeString:
 def complaint_extra_head(context: template.Context) -> SafeString:
     """What the head's {% block extrahead %} draws."""
     return extra_head_html(context)
+
+
+@register.simple_tag(takes_context=True)
+def complaint_title(context: template.Context) -> SafeString:
+    """What the page's {% block title %} draws."""
+    return title_html(context)
+
+
+@register.simple_tag
+def complaint_head_links(block: str) -> SafeString:
+    """What base.html's {% block stylesheet %} or {% block dark-mode-vars %} draws."""
+    return head_links_html(block)
+
+
+@register.simple_tag(takes_context=True)
+def complaint_branding(context: template.Context) -> SafeString:
+    """What the header's {% block branding %} draws."""
+    return branding_html(context)
+
+
+@register.simple_tag
+def complaint_breadcrumbs(cl: ChangeList) -> SafeString:
+    """What the list's {% block breadcrumbs %} draws."""
+    return breadcrumbs_html(cl)
 
 
 @register.simple_tag
