@@ -23,10 +23,11 @@ from django.utils.translation import gettext
 from citymgmt import admin_apps, phones
 from citymgmt.errors import DomainError, Forbidden
 from citymgmt.forms import add_domain_error
+from citymgmt.navsidebar import nav_sidebar_html
 from citymgmt.photos import stored_photo_response
 from complaints import case_panels, selectors, services
 from complaints.admin.case_frame import case_page_response
-from complaints.admin.case_page import case_fieldsets_html, nav_sidebar_html
+from complaints.admin.case_page import case_fieldsets_html
 from complaints.admin.display import (
     status_badge,
     timeline_html,

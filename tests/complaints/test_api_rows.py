@@ -61,6 +61,4 @@ def test_paths_through_missing_rows_and_methods_read_as_drf_reads_them(tree, use
     unrouted = submit(tree, community=None, street=tree.community_a.parent)
     cases = list(Complaint.objects.filter(pk__in=[merged.pk, unrouted.pk]))
     assert any(c.squad_id is None for c in cases)
-    assert [dict(row) for row in Awkward(cases, many=True).data] == _drf(
-        Awkward, cases
-    )
+    assert [dict(row) for row in Awkward(cases, many=True).data] == _drf(Awkward, cases)

@@ -15,8 +15,8 @@ from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from citymgmt import admin_apps
-from complaints.admin import case_frame, case_page
+from citymgmt import admin_apps, navsidebar
+from complaints.admin import case_frame
 from complaints.services import complaint_act
 from tests.complaints.factories import submit, walk_to
 
@@ -159,7 +159,7 @@ def test_different_cases_share_one_frame(client_for, tree, users):
 def test_the_sidebar_kept_per_process_is_the_one_drawn_for_each_user(users):
     """Sidebars are kept by what they are drawn from: each role, in each
     language and on each page, gets the one drawn afresh for it."""
-    case_page._SIDEBARS.clear()
+    navsidebar._SIDEBARS.clear()
     drawn = set()
     for path in ("/admin/complaints/complaint/1/change/", "/admin/squads/squad/"):
         for language in LANGUAGES:
@@ -170,10 +170,10 @@ def test_the_sidebar_kept_per_process_is_the_one_drawn_for_each_user(users):
                 request.user = user
                 with translation.override(language):
                     apps = admin_apps.available_apps(admin.site, request)
-                    kept = case_page.nav_sidebar_html(request, apps)
-                    fresh = case_page._nav_sidebar_html(quote(path, safe="/"), apps)
+                    kept = navsidebar.nav_sidebar_html(request, apps)
+                    fresh = navsidebar._nav_sidebar_html(quote(path, safe="/"), apps)
                 assert kept == fresh, (path, language, role)
                 drawn.add(kept)
     # Languages, pages and the desk's and units' apps differ; roles of the
     # same kind share one.
-    assert 8 <= len(drawn) == len(case_page._SIDEBARS) < 2 * 2 * (len(ROLES) + 1)
+    assert 8 <= len(drawn) == len(navsidebar._SIDEBARS) < 2 * 2 * (len(ROLES) + 1)

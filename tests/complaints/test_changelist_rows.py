@@ -9,14 +9,19 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import (
     admin_list_filter,
     items_for_result,
+    result_list,
 )
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import translation
 
 from complaints.admin.rows import result_rows
 from complaints.models import Category, Channel, Complaint
-from complaints.templatetags.complaint_list import complaint_list_filter
+from complaints.templatetags.complaint_list import (
+    complaint_list_filter,
+    complaint_result_list,
+)
 from tests.complaints.factories import submit, walk_to
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
@@ -65,14 +70,79 @@ def test_rows_are_the_cells_django_would_draw(cases, users, who, language, query
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ["dispatcher", "squad_leader", "supervisor"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"status__exact": "dispatched"},
+        {"o": "1"},
+        {"o": "-3.1"},
+        {"o": "2.-1.3"},
+        {"q": "西苑"},
+        {"q": "no such place"},
+        {"p": "1", "submitted_at__year": "2026"},
+    ],
+    ids=[
+        "all",
+        "filtered",
+        "sorted",
+        "two sorts",
+        "three sorts",
+        "searched",
+        "nothing found",
+        "paginated by year",
+    ],
+)
+def test_result_table_is_the_markup_django_would_draw(
+    cases, users, who, language, query
+):
+    with translation.override(language):
+        cl = changelist(users[who], query)
+        cl.formset = None
+        drawn = str(complaint_result_list(cl))
+        django = render_to_string("admin/change_list_results.html", result_list(cl))
+    assert drawn == django
+    if query.get("q") != "no such place":
+        assert '<table id="result_list">' in drawn
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("who", ["dispatcher", "squad_leader"])
+def test_rows_read_only_the_columns_the_page_loads(
+    cases, users, who, language, django_assert_num_queries
+):
+    with translation.override(language):
+        cl = changelist(users[who], {})
+        cl.formset = None
+        with django_assert_num_queries(1):
+            shown = list(cl.result_list)
+        # Open, dispatched, closed, urgent, without a community, unit or phone.
+        with django_assert_num_queries(0):
+            drawn = result_rows(cl)
+            django = ["".join(items_for_result(cl, case, None)) for case in shown]
+    assert drawn == django
+    assert len(drawn) == (5 if who == "dispatcher" else 2)
+
+
+def test_a_popup_list_keeps_djangos_result_table(cases, users):
+    cl = changelist(users["dispatcher"], {"_popup": "1"})
+    cl.formset = None
+    drawn = str(complaint_result_list(cl))
+    assert drawn == render_to_string("admin/change_list_results.html", result_list(cl))
+    assert "data-popup-opener" in drawn
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", ["dispatcher", "squad_leader", "supervisor"])
 @pytest.mark.parametrize(
     "query",
     [
         {},
         {"status__exact": "dispatched", "squad__id__exact": "0", "deadline": "overdue"},
+        {"q": "西苑 <&>", "o": "-3.1", "submitted_at__year": "2026", "p": "1"},
     ],
-    ids=["none", "chosen"],
+    ids=["none", "chosen", "searched, sorted, by year"],
 )
 def test_filters_are_the_markup_django_would_draw(
     cases, tree, users, who, language, query
