@@ -140,14 +140,29 @@ def _ordered(site: AdminSite) -> tuple[_Entry, ...]:
     return known
 
 
-def _url(site: AdminSite, name: str, **kwargs: str) -> str | None:
-    key = (get_script_prefix(), get_urlconf(), site.name, name, *kwargs.items())
+def kept_reverse(
+    viewname: str, *, current_app: str | None = None, **kwargs: str
+) -> str | None:
+    """`reverse(viewname, kwargs=kwargs)`, kept per process, script prefix and
+    URLconf (an address comes from code, not data); None where the URLconf has
+    no such view."""
+    key = (
+        get_script_prefix(),
+        get_urlconf(),
+        current_app,
+        viewname,
+        tuple(sorted(kwargs.items())),
+    )
     if key not in _URLS:
         try:
-            _URLS[key] = reverse(f"admin:{name}", kwargs=kwargs, current_app=site.name)
+            _URLS[key] = reverse(viewname, kwargs=kwargs, current_app=current_app)
         except NoReverseMatch:
             _URLS[key] = None
     return _URLS[key]
+
+
+def _url(site: AdminSite, name: str, **kwargs: str) -> str | None:
+    return kept_reverse(f"admin:{name}", current_app=site.name, **kwargs)
 
 
 def permissions_loaded(user: Any) -> bool:

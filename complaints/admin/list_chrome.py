@@ -27,11 +27,12 @@ from django.contrib.admin.views.main import (
 from django.forms.widgets import Media
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
+from citymgmt.admin_apps import kept_reverse
 from citymgmt.navsidebar import escaped
 from complaints.admin.rows import result_rows
 
@@ -113,7 +114,7 @@ def user_links_html(context: Any) -> SafeString:
             unread,
         ) % {"counter": unread}
         parts.append(
-            f'\n    <a href="{escape(reverse("admin:notifications_mine"))}" id="bell" '
+            f'\n    <a href="{_url("admin:notifications_mine")}" id="bell" '
             f'class="bell{" bell-unread" if unread else ""}"\n'
             f'       title="{title}">\n      {BELL_ICON} {gettext("Notifications")}\n'
             f'      <span class="bell-count" id="bell-count">{unread}</span></a> /\n  '
@@ -156,7 +157,7 @@ def _django_user_links(context: Any) -> str:
     parts.append(indent)
     if user.has_usable_password():
         parts.append(
-            f'{indent}<a href="{escape(reverse("admin:password_change"))}">'
+            f'{indent}<a href="{_url("admin:password_change")}">'
             f"{gettext('Change password')}</a> /{indent}"
         )
     # As {% csrf_token %}: nothing when the view asked for none.
@@ -168,7 +169,7 @@ def _django_user_links(context: Any) -> str:
     )
     parts.append(
         f'{indent}<form id="logout-form" method="post" '
-        f'action="{escape(reverse("admin:logout"))}">\n'
+        f'action="{_url("admin:logout")}">\n'
         f"                    {csrf}\n"
         f'                    <button type="submit">{gettext("Log out")}</button>\n'
         f"                </form>{indent}{_theme_toggle(get_language())}\n            "
@@ -176,13 +177,9 @@ def _django_user_links(context: Any) -> str:
     return "".join(parts)
 
 
-@functools.cache
 def _docs_root() -> str:
-    """Where admindocs lives, if the URLconf has it: it comes from code."""
-    try:
-        return reverse("django-admindocs-docroot")
-    except NoReverseMatch:
-        return ""
+    """Where admindocs lives, if the URLconf has it."""
+    return kept_reverse("django-admindocs-docroot") or ""
 
 
 @functools.lru_cache(maxsize=16)
@@ -324,9 +321,7 @@ def extra_style_html(context: Any) -> SafeString:
         )
     parts.append("\n  ")
     if cl.formset or context.get("action_form"):
-        parts.append(
-            f'\n    <script src="{escaped(reverse("admin:jsi18n"))}"></script>\n  '
-        )
+        parts.append(f'\n    <script src="{_url("admin:jsi18n")}"></script>\n  ')
     parts.append(f"\n  {_media(context['media'], 'css')}\n  ")
     if not context.get("actions_on_top") and not context.get("actions_on_bottom"):
         parts.append(
@@ -421,11 +416,9 @@ def breadcrumbs_html(cl: ChangeList) -> SafeString:
 
 
 def _url(name: str, **kwargs: str) -> str:
-    """An admin address, escaped: from the URLconf, so kept per process and
-    script prefix."""
-    return _url_at(get_script_prefix(), name, tuple(sorted(kwargs.items())))
-
-
-@functools.lru_cache(maxsize=64)
-def _url_at(prefix: str, name: str, kwargs: tuple[tuple[str, str], ...]) -> str:
-    return escaped(reverse(name, kwargs=dict(kwargs)))
+    """An address of the URLconf, escaped (kept per process and script prefix
+    by `kept_reverse`)."""
+    url = kept_reverse(name, **kwargs)
+    if url is None:
+        raise NoReverseMatch(name)
+    return escaped(url)
