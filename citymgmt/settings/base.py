@@ -102,10 +102,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _VALIDATION = "django.contrib.auth.password_validation"
-# Permissions first, in one query (citymgmt.permissions); Django's backend
-# logs people in and answers from the same per-request set.
-# One backend: Django's login and permissions, the permissions read in one
-# query and the member record with the user (squads.auth).
+# One backend: Django's login and permissions; the member record, the
+# permission names and the bell's count read with the user (squads.auth).
 AUTHENTICATION_BACKENDS = ["squads.auth.StaffBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [

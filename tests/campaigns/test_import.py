@@ -746,7 +746,7 @@ def test_the_preview_asks_the_same_queries_for_10_and_100_rows(
 # metrics, the segments, units and segments by name (parse); a savepoint, the
 # campaign, participants, segments, metrics, the tallies and their figures
 # (the service's dry run); the permissions and the bell (the page).
-QUERIES_PREVIEW = 20
+QUERIES_PREVIEW = 18
 
 
 def test_the_preview_page_is_a_fixed_number_of_queries(

@@ -221,7 +221,7 @@ def test_the_export_button_is_on_the_list_and_costs_no_query(
     client = client_for(supervisor)
     client.get(LIST)  # the process's reference data, read once
     # As many as the list without the button (tests/complaints pin the list).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(LIST + "?status__exact=dispatched")
 
     page = response.content.decode()
@@ -444,7 +444,7 @@ def test_the_job_pages_read_a_fixed_number_of_queries(
 
     with django_assert_num_queries(3):
         client.get(base + "status/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         client.get(base + "progress/")
     with django_assert_num_queries(3):
         b"".join(client.get(base + "download/").streaming_content)
@@ -472,7 +472,7 @@ def test_supervisors_read_the_export_log_and_leaders_may_not(
     export(client_for(supervisor), format="csv")
     reader = client_for(supervisor)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         log = reader.get("/admin/exports/exportjob/?kind=complaints")
     assert log.status_code == 200
     assert "leader_a" in log.content.decode()

@@ -12,10 +12,10 @@ from tests.complaints.factories import photo, submit, walk_to
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
-# Session, user with their member record (the role), the case with its
-# joins, its photos, the user's permissions (one query:
-# citymgmt.permissions), its events with their actors, the bell.
-CLOSED_CASE_QUERIES = 7
+# The session; the user with their member record (the role), permissions and
+# bell (one query: squads.auth); the case with its joins, its photos, its
+# events with their actors.
+CLOSED_CASE_QUERIES = 5
 
 
 def change_url(complaint) -> str:
@@ -47,7 +47,7 @@ def test_case_page_queries_do_not_grow_with_the_events(
     c.get(change_url(dispatched))
     # The leader's unit tree (2 levels), and the duplicate candidates an
     # open case looks up.
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(8) as few:
         assert c.get(change_url(dispatched)).status_code == 200
     with django_assert_num_queries(len(few)):
         response = c.get(change_url(disposed))
@@ -75,9 +75,9 @@ def _worked_over(case, users, *, rounds: int):
 
 
 # As CLOSED_CASE_QUERIES, and the duplicate candidates an open case looks up.
-OPEN_CASE_DESK_QUERIES = 8
+OPEN_CASE_DESK_QUERIES = 6
 # As the dispatcher's, and the leader's unit tree (2 levels).
-OPEN_CASE_LEADER_QUERIES = 10
+OPEN_CASE_LEADER_QUERIES = 8
 
 
 @pytest.mark.parametrize(

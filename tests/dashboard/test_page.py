@@ -187,14 +187,15 @@ def test_labels_follow_the_language(built, client_for, supervisor):
     assert "On-time disposal rate" in html
 
 
-# The page's queries: the session, the user with their member record, the
-# permissions, the units and the streets offered, the rollup's state, the
-# tiles' counts (this period and the previous in one), the medians of each
-# period, the bell. The charts are fetched by the browser afterwards.
-PAGE_QUERIES = 10
+# The page's queries: the session, the user with their member record,
+# permissions and bell (one query), the units and the streets offered, the
+# rollup's state, the tiles' counts (this period and the previous in one),
+# the medians of each period. The charts are fetched by the browser
+# afterwards.
+PAGE_QUERIES = 8
 # The index adds its own: the holiday calendar's warning and the recent
 # actions.
-INDEX_QUERIES = 12
+INDEX_QUERIES = 10
 
 
 def test_the_page_query_count_is_pinned(

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from citymgmt.notifications.context_processors import bell
 from citymgmt.notifications.services import notify
 from tests.conftest import EN
+from tests.squads.test_auth import outer_table
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,22 @@ def test_the_bell_costs_one_query_on_admin_pages_and_none_elsewhere(
         assert bell(on_admin) == {"bell_unread": 0}
     with django_assert_num_queries(0):
         assert bell(elsewhere) == {}
+
+
+def test_the_count_follows_each_request_without_a_query_of_its_own(
+    dispatcher, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from citymgmt.notifications.models import Notification
+
+    desk = client_for(dispatcher)
+    assert bell_count(desk.get("/admin/", **EN).text) == 0
+    overdue(dispatcher, "20261123-0001")
+    with CaptureQueriesContext(connection) as queries:
+        assert bell_count(desk.get("/admin/", **EN).text) == 1
+    tables = [outer_table(q["sql"]) for q in queries.captured_queries]
+    assert Notification._meta.db_table not in tables
+    overdue(dispatcher, "20261123-0002")
+    assert bell_count(desk.get("/admin/", **EN).text) == 2

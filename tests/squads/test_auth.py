@@ -71,3 +71,97 @@ def test_a_staff_page_asks_no_second_query_for_the_role(squad_leader):
         for sql in _reads_of(member_table, queries.captured_queries)
         if sql.split(" FROM ", 1)[1].lstrip('"').startswith(member_table)
     ]
+
+
+def _django_permissions(user_pk: int) -> set[str]:
+    """The set Django's own backend reads, with its two queries."""
+    from django.contrib.auth.backends import ModelBackend
+
+    fresh = get_user_model().objects.get(pk=user_pk)
+    return ModelBackend().get_all_permissions(fresh)
+
+
+def test_the_permissions_come_with_the_user_and_match_djangos(
+    squad_leader, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group, Permission
+
+    # Their own permissions, their groups', and one they hold both ways.
+    both = Permission.objects.get(codename="view_complaint")
+    own_only = Permission.objects.get(codename="view_exportjob")
+    group = Group.objects.create(name="督查抽检")
+    group.permissions.add(both, Permission.objects.get(codename="view_campaign"))
+    squad_leader.groups.add(group)
+    squad_leader.user_permissions.add(both, own_only)
+    expected = _django_permissions(squad_leader.pk)
+    assert {"exports.view_exportjob", "campaigns.view_campaign"} <= expected
+
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(squad_leader.pk)
+        assert user.get_all_permissions() == expected
+        assert user.has_perm("exports.view_exportjob")
+        assert user.has_perm("campaigns.view_campaign")
+        assert not user.has_perm("auth.delete_user")
+
+
+def test_a_user_with_no_permissions_has_none_and_asks_nothing_more(
+    django_assert_num_queries,
+):
+    plain = get_user_model().objects.create_user("plain", password="x" * 20)
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(plain.pk)
+        assert user.get_all_permissions() == set()
+        assert not user.has_perm("complaints.view_complaint")
+
+
+def test_a_permission_granted_shows_on_the_next_request(squad_leader):
+    from django.contrib.auth.models import Permission
+
+    before = StaffBackend().get_user(squad_leader.pk)
+    assert not before.has_perm("exports.view_exportjob")
+    squad_leader.user_permissions.add(Permission.objects.get(codename="view_exportjob"))
+    squad_leader.groups.clear()
+    after = StaffBackend().get_user(squad_leader.pk)
+    assert after.has_perm("exports.view_exportjob")
+    assert after.get_all_permissions() == _django_permissions(squad_leader.pk)
+
+
+def test_a_superuser_still_holds_every_permission():
+    boss = get_user_model().objects.create_superuser("boss", password="x" * 20)
+    user = StaffBackend().get_user(boss.pk)
+    assert user.has_perm("auth.delete_user")
+    assert user.has_perm("complaints.change_complaint")
+
+
+def outer_table(sql: str) -> str:
+    """The table a statement reads FROM, outside its subqueries."""
+    depth, outside = 0, []
+    for char in sql:
+        depth += char == "("
+        if depth == 0:
+            outside.append(char)
+        depth -= char == ")"
+    head = "".join(outside)
+    return head.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in head else ""
+
+
+def test_a_staff_page_reads_permissions_and_bell_with_the_user(squad_leader):
+    from citymgmt.notifications.models import Notification
+
+    client = Client()
+    assert client.login(username="leader_a", password="pw-12345")
+    client.get("/admin/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/complaints/complaint/")
+    assert page.status_code == 200
+    assert 'id="bell-count">0<' in page.text
+    tables = [outer_table(q["sql"]) for q in queries.captured_queries]
+    assert tables[:2] == ["django_session", get_user_model()._meta.db_table]
+    assert "auth_permission" not in tables
+    assert Notification._meta.db_table not in tables
+
+
+def test_an_id_that_is_no_user_signs_nobody_in(squad_leader):
+    assert StaffBackend().get_user("not-a-number") is None
+    assert StaffBackend().get_user(squad_leader.pk + 1000) is None
+    assert StaffBackend().get_user(str(squad_leader.pk)).pk == squad_leader.pk

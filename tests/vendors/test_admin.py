@@ -71,18 +71,18 @@ def _count(client, url) -> int:
     return len(queries)
 
 
-# Session, user with member (squads.auth), permissions (one query), the
-# unit tree below the leader's unit (2), the filters' choices other than the
-# units (those come from the per-process reference data), the page's count
-# and rows, the bell; the date drill-down of duty posts adds its own.
+# Session, user with member, permissions and bell (one query, squads.auth),
+# the unit tree below the leader's unit (2), the filters' choices other than
+# the units (those come from the per-process reference data), the page's
+# count and rows; the date drill-down of duty posts adds its own.
 LIST_QUERIES = {
-    "checkin": 8,
-    "dutypost": 10,
-    "hotspot": 8,
-    "market": 8,
-    "relocation": 9,
-    "stall": 8,
-    "vendor": 8,
+    "checkin": 6,
+    "dutypost": 8,
+    "hotspot": 6,
+    "market": 6,
+    "relocation": 7,
+    "stall": 6,
+    "vendor": 6,
 }
 
 

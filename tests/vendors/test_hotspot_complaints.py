@@ -15,10 +15,10 @@ pytestmark = pytest.mark.usefixtures("empty_cache")
 
 ADMIN = "/admin/vendors/hotspot"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
-# The admin's change page as before (session, user with member, permissions,
-# the unit tree, the hotspot, its form's choices and windows, the bell, …) and one
-# query for the linked cases, however many there are.
-QUERIES = 13
+# The admin's change page as before (session, the user with member,
+# permissions and bell in one, the unit tree, the hotspot, its form's choices
+# and windows, …) and one query for the linked cases, however many there are.
+QUERIES = 11
 
 
 @pytest.fixture
