@@ -4,7 +4,7 @@ Every staff request asks for the user's role (`squads.roles.role_of`), which
 lives on the member record, for their permissions, and on admin pages for
 the bell's count. Django's backend reads the user by id on each request,
 and each of those cost a query more. `StaffBackend` reads the user with
-their member record and unit (one join), their permission names and their
+their member record and unit (one join), their permissions and their
 unread site notifications (subqueries of the same statement), and leaves
 each where its reader looks first: `roles.member_for`, Django's permission
 cache (`citymgmt.permissions.remember_permissions`) and
@@ -26,8 +26,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from citymgmt.compiled import CompiledQueries, CompiledQuery, stand_ins
 from citymgmt.notifications.selectors import UNREAD_COUNT
 from citymgmt.permissions import (
-    PERMISSION_NAMES,
     OneQueryPermissions,
+    permission_annotations,
     remember_permissions,
 )
 from squads import roles
@@ -40,7 +40,7 @@ def _staff_user_query() -> CompiledQuery:
     users = (
         get_user_model()
         ._default_manager.select_related("member__squad")
-        .annotate(**PERMISSION_NAMES, **UNREAD_COUNT)
+        .annotate(**permission_annotations(), **UNREAD_COUNT)
         .filter(pk=stand_in[0])
     )
     return CompiledQuery.of(users, stand_in)

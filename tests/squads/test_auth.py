@@ -24,6 +24,7 @@ def _reads_of(table: str, queries) -> list[str]:
 def test_the_user_and_their_member_and_unit_come_in_one_query(
     squad_leader, tree, django_assert_num_queries
 ):
+    StaffBackend().get_user(squad_leader.pk)  # permission names, once per process
     with django_assert_num_queries(1):
         user = StaffBackend().get_user(squad_leader.pk)
         assert role_of(user=user) == Member.Role.SQUAD_LEADER
@@ -95,6 +96,7 @@ def test_the_permissions_come_with_the_user_and_match_djangos(
     squad_leader.user_permissions.add(both, own_only)
     expected = _django_permissions(squad_leader.pk)
     assert {"exports.view_exportjob", "campaigns.view_campaign"} <= expected
+    StaffBackend().get_user(squad_leader.pk)  # the names are read once per process
 
     with django_assert_num_queries(1):
         user = StaffBackend().get_user(squad_leader.pk)
@@ -165,3 +167,19 @@ def test_an_id_that_is_no_user_signs_nobody_in(squad_leader):
     assert StaffBackend().get_user("not-a-number") is None
     assert StaffBackend().get_user(squad_leader.pk + 1000) is None
     assert StaffBackend().get_user(str(squad_leader.pk)).pk == squad_leader.pk
+
+
+def test_a_permission_made_after_the_names_were_read_is_known(squad_leader):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    StaffBackend().get_user(squad_leader.pk)  # the names of today's permissions
+    made = Permission.objects.create(
+        codename="audit_squad",
+        name="Can audit a squad",
+        content_type=ContentType.objects.get_by_natural_key("squads", "squad"),
+    )
+    squad_leader.user_permissions.add(made)
+    user = StaffBackend().get_user(squad_leader.pk)
+    assert user.has_perm("squads.audit_squad")
+    assert user.get_all_permissions() == _django_permissions(squad_leader.pk)
