@@ -119,7 +119,9 @@ def test_a_parent_near_the_school_follows_the_case_to_the_end(
     assert "13912345678" not in page.content()
     page.check("input[name=satisfaction][value=satisfied]")
     page.click(".rate-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    # The rating redirects back to the case with a thank-you note.
+    page.locator(".messages .message-success").wait_for()
+    assert "感谢您对本案办理情况的评价" in page.locator(".messages").inner_text()
     page.screenshot(path=str(SHOTS / "loop-3-tracking.png"), full_page=True)
     complaint.refresh_from_db()
     assert (complaint.status, complaint.satisfaction) == ("closed", "satisfied")

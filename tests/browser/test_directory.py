@@ -64,5 +64,7 @@ def test_card_prints_front_and_back_at_card_size_on_a4(
 def test_language_switcher_changes_the_page_to_english(live_server, page, tree):
     page.goto(f"{live_server.url}/squads/")
     page.select_option("#lang-select", "en")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "document.querySelector('h1').innerText === 'Find your squad'"
+    )
     assert page.locator("h1").inner_text() == "Find your squad"
