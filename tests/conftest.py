@@ -176,6 +176,18 @@ def project_app(**overrides) -> Celery:
     return fresh
 
 
+def outer_table(sql: str) -> str:
+    """The table a statement reads FROM, outside its subqueries."""
+    depth, outside = 0, []
+    for char in sql:
+        depth += char == "("
+        if depth == 0:
+            outside.append(char)
+        depth -= char == ")"
+    head = "".join(outside)
+    return head.split(" FROM ", 1)[1].split()[0].strip('"') if " FROM " in head else ""
+
+
 def wait_for(condition: Callable[[], bool], seconds: float = 20) -> bool:
     """Poll condition until it holds or the seconds run out; its last answer."""
     deadline = time.monotonic() + seconds

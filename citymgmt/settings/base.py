@@ -103,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _VALIDATION = "django.contrib.auth.password_validation"
 # One backend: Django's login and permissions; the member record, the
-# permission names and the bell's count read with the user (squads.auth).
+# permissions and the bell's count read with the user (squads.auth).
 AUTHENTICATION_BACKENDS = ["squads.auth.StaffBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,8 +9,7 @@ from django.test import RequestFactory
 
 from citymgmt.notifications.context_processors import bell
 from citymgmt.notifications.services import notify
-from tests.conftest import EN
-from tests.squads.test_auth import outer_table
+from tests.conftest import EN, outer_table
 
 pytestmark = pytest.mark.django_db
 
