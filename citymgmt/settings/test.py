@@ -26,3 +26,14 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="citydesk-test-media-")
 TALLY_IMPORT_DIR = tempfile.mkdtemp(prefix="citydesk-test-imports-")
 # Export files too; a test's worker process is given the folder to share.
 EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")
+
+# On SQLite the test database is a file, not Django's in-memory default. With
+# an in-memory database a live server's request threads share the test's one
+# connection, and two requests at once (a page and its chart fetches) can
+# deadlock inside sqlite3: one thread holds the connection waiting for the
+# interpreter lock to run a date function, the other holds that lock waiting
+# for the connection, and no timer fires. A file gives each thread its own.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="citydesk-test-db-")) / "test.sqlite3")
+    }
