@@ -43,7 +43,11 @@ def configure(database: str, cache_url: str) -> None:
             "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "0123456789" * 4,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            # Connections kept as under gunicorn (and the peer harness): the
+            # compiled queries are then prepared once per connection.
+            "DATABASE_URL": (
+                f"postgres://postgres@127.0.0.1:5432/{database}?conn_max_age=60"
+            ),
             "CACHE_URL": cache_url,
             "LOG_LEVEL": "WARNING",
         }

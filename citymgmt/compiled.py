@@ -15,15 +15,30 @@ applied to both.
 What the SQL must not depend on is the caller's to say: a key covers it (an
 `IN` list's SQL depends on its length, not its values). Everything cached
 comes from code and the schema, never from the rows.
+
+On PostgreSQL, over a connection that outlives a request (`CONN_MAX_AGE`
+other than 0, or `PREPARED_QUERIES = True`), the SQL is also prepared once
+per connection (`PREPARE`) and each request runs `EXECUTE` with its values:
+the server parses and plans it once instead of on every request (the case
+page's query took 0.6 ms of planning for 0.1 ms of work). The statement
+sent carries the SQL as a leading comment, so logs and the tests' captured
+queries read what runs. The `PREPARE` itself goes to the raw cursor once per
+connection and is not counted as one of a request's queries; a statement the
+server refuses to prepare runs as plain SQL from then on, with a warning.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import (
@@ -36,6 +51,15 @@ from django.db.models.query import (
 # within a 32-bit integer column's range: Django turns a lookup on a value
 # out of the column's range into an empty result, not SQL.
 _STAND_IN_BASE = -2_093_718_400
+
+logger = logging.getLogger(__name__)
+
+# Per raw database connection, the names of the statements prepared on it;
+# a new connection (after a close, or in another thread) starts empty.
+_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# Statements the server would not prepare (logged once), run as plain SQL.
+_UNPREPARABLE: set[str] = set()
+_PLACEHOLDER = re.compile("%(s|%)")
 
 
 def stand_ins(count: int, *, offset: int = 0) -> list[int]:
@@ -108,7 +132,7 @@ class CompiledQuery:
         """What the queryset yields when run with `values`."""
         connection = connections[self.db]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params(values))
+            _run(cursor, connection, self.sql, self.params(values))
             found = cursor.fetchall()
         return [self._built(list(row), connection) for row in found]
 
@@ -116,7 +140,7 @@ class CompiledQuery:
         """The first row's instance (or tuple) with `values`, or None."""
         connection = connections[self.db]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params(values))
+            _run(cursor, connection, self.sql, self.params(values))
             found = cursor.fetchone()
         return None if found is None else self._built(list(found), connection)
 
@@ -136,6 +160,86 @@ class CompiledQuery:
         for name, position in made.annotations:
             setattr(obj, name, row[position])
         return obj
+
+
+def _prepares(connection: Any) -> bool:
+    """Whether statements are prepared on this connection: PostgreSQL's, and
+    kept beyond the request (else every request would prepare again)."""
+    if connection.vendor != "postgresql":
+        return False
+    chosen = getattr(settings, "PREPARED_QUERIES", None)
+    if chosen is not None:
+        return bool(chosen)
+    return connection.settings_dict.get("CONN_MAX_AGE", 0) != 0
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    name: str
+    prepare: str  # PREPARE name AS <the SQL with $1, $2, ...>
+    execute: str  # /* the SQL */ EXECUTE name (%s, ...)
+
+
+_STATEMENTS: dict[str, _Prepared] = {}
+
+
+def _statement(sql: str, count: int) -> _Prepared:
+    known = _STATEMENTS.get(sql)
+    if known is not None:
+        return known
+    name = "cd_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    numbers = iter(range(1, count + 1))
+    body = _PLACEHOLDER.sub(
+        lambda found: "%" if found.group(1) == "%" else f"${next(numbers)}", sql
+    )
+    comment = sql.replace("*/", "* /").replace("%", "%%")
+    arguments = f" ({', '.join(['%s'] * count)})" if count else ""
+    prepared = _STATEMENTS[sql] = _Prepared(
+        name=name,
+        prepare=f"PREPARE {name} AS {body}",
+        execute=f"/* {comment} */ EXECUTE {name}{arguments}",
+    )
+    return prepared
+
+
+def _prepared_on(connection: Any, statement: _Prepared) -> bool:
+    """Prepare the statement on this connection unless it is; False when the
+    server refuses (the caller then runs the plain SQL)."""
+    raw = connection.connection
+    names = _PREPARED.get(raw)
+    if names is None:
+        names = _PREPARED[raw] = set()
+    if statement.name in names:
+        return True
+    # Straight to the driver: once per connection, not a request's query. In
+    # a transaction, behind a savepoint, so a refusal does not abort it.
+    guarded = connection.in_atomic_block
+    with raw.cursor() as cursor:
+        try:
+            if guarded:
+                cursor.execute("SAVEPOINT citydesk_prepare")
+            cursor.execute(statement.prepare)
+            if guarded:
+                cursor.execute("RELEASE SAVEPOINT citydesk_prepare")
+        except connection.Database.DatabaseError:
+            if guarded:
+                cursor.execute("ROLLBACK TO SAVEPOINT citydesk_prepare")
+            else:
+                raw.rollback()
+            logger.warning("not prepared, run as plain SQL: %s", statement.name)
+            return False
+    names.add(statement.name)
+    return True
+
+
+def _run(cursor: Any, connection: Any, sql: str, params: list[Any]) -> None:
+    if _prepares(connection) and sql not in _UNPREPARABLE:
+        statement = _statement(sql, len(params))
+        if _prepared_on(connection, statement):
+            cursor.execute(statement.execute, params)
+            return
+        _UNPREPARABLE.add(sql)
+    cursor.execute(sql, params)
 
 
 def _instances(queryset: QuerySet[Any], compiler: Any, db: str) -> _Instances | None:

@@ -102,6 +102,28 @@ def complaint_list_for(*, user: User) -> QuerySet[Complaint]:
     )
 
 
+def _hindrance(
+    *, user: User | None, complaint: Complaint, transition: ActionSpec
+) -> str | None:
+    """What stands between the user and the action now, as a word ("role",
+    "unit", "officer", "status"), or None: the rule `refusal` words and
+    `actions_for` asks without wording it."""
+    role = CITIZEN if user is None else role_of(user=user)
+    if role not in transition.roles:
+        return "role"
+    if user is not None and role in LEADERS:
+        scope = squad_ids_in_scope(user=user) or set()
+        if complaint.squad_id not in scope:
+            return "unit"
+    if user is not None and role == Role.OFFICER:
+        member = member_for(user=user)
+        if member is None or complaint.assignee_id != member.pk:
+            return "officer"
+    if complaint.status not in transition.sources:
+        return "status"
+    return None
+
+
 def refusal(
     *, user: User | None, complaint: Complaint, action: str
 ) -> DomainError | None:
@@ -111,28 +133,24 @@ def refusal(
         return NotAllowed(
             _("There is no action called “%(action)s”.") % {"action": action}
         )
+    hindrance = _hindrance(user=user, complaint=complaint, transition=transition)
+    if hindrance is None:
+        return None
     label = str(transition.label)
-    role = CITIZEN if user is None else role_of(user=user)
-    if role not in transition.roles:
+    if hindrance == "role":
         return Forbidden(
             _("Your role may not take the action “%(action)s”.") % {"action": label}
         )
-    if user is not None and role in LEADERS:
-        scope = squad_ids_in_scope(user=user) or set()
-        if complaint.squad_id not in scope:
-            return Forbidden(_("This case belongs to another unit."))
-    if user is not None and role == Role.OFFICER:
-        member = member_for(user=user)
-        if member is None or complaint.assignee_id != member.pk:
-            return Forbidden(
-                _("Only the officer assigned to this case may report on it.")
-            )
-    if complaint.status not in transition.sources:
-        return NotAllowed(
-            _("“%(action)s” is not possible while the case is %(status)s.")
-            % {"action": label, "status": complaint.get_status_display()}
+    if hindrance == "unit":
+        return Forbidden(_("This case belongs to another unit."))
+    if hindrance == "officer":
+        return Forbidden(
+            _("Only the officer assigned to this case may report on it.")
         )
-    return None
+    return NotAllowed(
+        _("“%(action)s” is not possible while the case is %(status)s.")
+        % {"action": label, "status": complaint.get_status_display()}
+    )
 
 
 def actions_for(*, user: User, complaint: Complaint) -> list[str]:
@@ -141,7 +159,7 @@ def actions_for(*, user: User, complaint: Complaint) -> list[str]:
         name
         for name, transition in TRANSITIONS.items()
         if CITIZEN not in transition.roles
-        and refusal(user=user, complaint=complaint, action=name) is None
+        and _hindrance(user=user, complaint=complaint, transition=transition) is None
     ]
 
 
@@ -394,6 +412,24 @@ def timeline_for_staff(*, complaint: Complaint) -> list[StaffEvent]:
         )
         return [StaffEvent(*row) for row in compiled.rows([complaint.pk])]
     return [StaffEvent(*row) for row in _timeline(complaint.pk)]
+
+
+def case_photos(*, complaint: Complaint) -> list[Attachment]:
+    """The case's photos, oldest first; compiled once per process, as the
+    timeline's."""
+    if getattr(settings, "CASE_QUERY_COMPILED", True):
+        compiled = _CASE_QUERIES.get(
+            (Attachment.objects.db, "photos"),
+            lambda: CompiledQuery.of(_photos(stand_ins(1)[0]), stand_ins(1)),
+        )
+        return compiled.rows([complaint.pk])
+    return list(_photos(complaint.pk))
+
+
+def _photos(complaint_id: int) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(complaint_id=complaint_id).order_by(
+        "created_at", "id"
+    )
 
 
 def _timeline(complaint_id: int) -> QuerySet[ComplaintEvent, tuple[Any, ...]]:

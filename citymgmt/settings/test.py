@@ -27,6 +27,10 @@ TALLY_IMPORT_DIR = tempfile.mkdtemp(prefix="citydesk-test-imports-")
 # Export files too; a test's worker process is given the folder to share.
 EXPORT_ROOT = read_str("EXPORT_ROOT") or str(Path(MEDIA_ROOT) / "exports")
 
+# The test database's connection lives through the run: on PostgreSQL the
+# suite runs the compiled queries prepared, as a server with kept connections.
+PREPARED_QUERIES = True
+
 # On SQLite the test database is a file, not Django's in-memory default. With
 # an in-memory database a live server's request threads share the test's one
 # connection, and two requests at once (a page and its chart fetches) can

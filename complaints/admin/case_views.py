@@ -170,7 +170,7 @@ class CaseViews(ExtensionViews):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         complaint = self._case_or_404(request, object_id)
         actions = selectors.actions_for(user=request.user, complaint=complaint)
-        attachments = list(complaint.attachments.order_by("created_at", "id"))
+        attachments = selectors.case_photos(complaint=complaint)
         photo_groups = [
             (label, [a for a in attachments if a.kind == kind])
             for kind, label in Attachment.Kind.choices
