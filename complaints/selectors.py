@@ -144,9 +144,7 @@ def refusal(
     if hindrance == "unit":
         return Forbidden(_("This case belongs to another unit."))
     if hindrance == "officer":
-        return Forbidden(
-            _("Only the officer assigned to this case may report on it.")
-        )
+        return Forbidden(_("Only the officer assigned to this case may report on it."))
     return NotAllowed(
         _("“%(action)s” is not possible while the case is %(status)s.")
         % {"action": label, "status": complaint.get_status_display()}
