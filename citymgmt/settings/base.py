@@ -101,10 +101,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Whether the queries compiled once per process (citymgmt.compiled) are also
-# prepared once per PostgreSQL connection. None: when connections outlive a
+# prepared once per PostgreSQL connection. "auto": when connections outlive a
 # request (CONN_MAX_AGE other than 0, e.g. DATABASE_URL=...?conn_max_age=60);
 # over a connection per request, preparing would cost a round trip more.
-PREPARED_QUERIES: bool | None = None
+# "off" behind a pooler that shares server connections between clients
+# (PgBouncer in transaction mode), where a statement prepared on one is
+# missing on the next.
+PREPARED_QUERIES: bool | None = {"auto": None, "on": True, "off": False}[
+    read_choice("PREPARED_QUERIES", "auto", {"auto", "on", "off"})
+]
 
 _VALIDATION = "django.contrib.auth.password_validation"
 # One backend: Django's login and permissions; the member record, the

@@ -71,6 +71,20 @@ def test_postgres_and_redis_come_from_the_environment():
     assert values["broker"] == "redis://127.0.0.1:6379/0"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", None), ("auto", None), ("on", True), ("off", False)]
+)
+def test_prepared_queries_follow_the_environment(value, expected):
+    probe_prepared = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.PREPARED_QUERIES))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "citymgmt.settings.local"}
+    result = run({**env, "PREPARED_QUERIES": value}, "-c", probe_prepared)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**PRODUCTION, "DJANGO_SECRET_KEY": ""}
     result = run(env, "manage.py", "check")
@@ -98,6 +112,7 @@ def test_production_values_pass_check_deploy_without_warnings():
         ("HEALTH_BROKER_TIMEOUT", "soon"),
         ("TRUSTED_PROXY_COUNT", "one"),
         ("TRUSTED_PROXY_COUNT", "-1"),
+        ("PREPARED_QUERIES", "sometimes"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_naming_it(name, value):
