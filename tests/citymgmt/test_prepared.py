@@ -102,9 +102,7 @@ def test_connections_closed_after_each_request_do_not_prepare(
     assert _prepared() == before
 
 
-def test_a_statement_the_server_will_not_prepare_runs_plain(
-    tree, settings, caplog
-):
+def test_a_statement_the_server_will_not_prepare_runs_plain(tree, settings, caplog):
     settings.PREPARED_QUERIES = True
     # `$1 IS NULL`: a parameter whose type the server cannot infer.
     stand_in = stand_ins(1)
