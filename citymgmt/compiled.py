@@ -212,16 +212,19 @@ def _prepared_on(connection: Any, statement: _Prepared) -> bool:
     if statement.name in names:
         return True
     # Straight to the driver: once per connection, not a request's query. In
-    # a transaction, behind a savepoint, so a refusal does not abort it.
+    # a transaction, behind a savepoint, so a refusal does not abort it. Any
+    # other failure (a broken connection) leaves as Django's error, marked on
+    # the connection as a query's would be.
     guarded = connection.in_atomic_block
-    with raw.cursor() as cursor:
+    with connection.wrap_database_errors, raw.cursor() as cursor:
         try:
             if guarded:
                 cursor.execute("SAVEPOINT citydesk_prepare")
             cursor.execute(statement.prepare)
             if guarded:
                 cursor.execute("RELEASE SAVEPOINT citydesk_prepare")
-        except connection.Database.DatabaseError:
+        except connection.Database.ProgrammingError:
+            # The server cannot prepare this SQL (a parameter it cannot type).
             if guarded:
                 cursor.execute("ROLLBACK TO SAVEPOINT citydesk_prepare")
             else:
