@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, NamedTuple
@@ -403,25 +404,26 @@ def timeline_for_staff(*, complaint: Complaint) -> list[StaffEvent]:
 
     Its SQL compiled once per process, as the case's (`complaint_case_for`).
     """
-    if getattr(settings, "CASE_QUERY_COMPILED", True):
-        compiled = _CASE_QUERIES.get(
-            (ComplaintEvent.objects.db, "timeline"),
-            lambda: CompiledQuery.of(_timeline(stand_ins(1)[0]), stand_ins(1)),
-        )
-        return [StaffEvent(*row) for row in compiled.rows([complaint.pk])]
-    return [StaffEvent(*row) for row in _timeline(complaint.pk)]
+    return [StaffEvent(*row) for row in _of_case(_timeline, complaint)]
 
 
 def case_photos(*, complaint: Complaint) -> list[Attachment]:
     """The case's photos, oldest first; compiled once per process, as the
     timeline's."""
-    if getattr(settings, "CASE_QUERY_COMPILED", True):
-        compiled = _CASE_QUERIES.get(
-            (Attachment.objects.db, "photos"),
-            lambda: CompiledQuery.of(_photos(stand_ins(1)[0]), stand_ins(1)),
-        )
-        return compiled.rows([complaint.pk])
-    return list(_photos(complaint.pk))
+    return _of_case(_photos, complaint)
+
+
+def _of_case(build: Callable[[int], QuerySet[Any, Any]], complaint: Complaint) -> list:
+    """What `build(case id)` yields for this case, its SQL compiled once per
+    process and database (`CASE_QUERY_COMPILED = False`: the ORM's each time)."""
+    if not getattr(settings, "CASE_QUERY_COMPILED", True):
+        return list(build(complaint.pk))
+    stand_in = stand_ins(1)
+    compiled = _CASE_QUERIES.get(
+        (build.__name__, Complaint.objects.db),
+        lambda: CompiledQuery.of(build(stand_in[0]), stand_in),
+    )
+    return compiled.rows([complaint.pk])
 
 
 def _photos(complaint_id: int) -> QuerySet[Attachment]:
