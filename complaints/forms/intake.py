@@ -7,6 +7,7 @@ whether the complaint can be filed and says why not.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,20 @@ LOCATION_ERRORS = {
 }
 
 
+class MenuChoiceField(forms.ChoiceField):
+    """A choice from one of the intake menus, checked against the menu itself.
+
+    The form sets `menu` (the menu's entries by key) on each instance; the
+    template draws the options from the menu, so the field holds no list of
+    choices to copy, normalise and search on every request.
+    """
+
+    menu: Mapping[str, Any] = {}
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.menu
+
+
 class DescriptionField(forms.CharField):
     """Text whose line breaks count as one character, as the browser counts them."""
 
@@ -44,13 +59,10 @@ class IntakeMenu:
     categories: dict[str, Category]  # by pk, inactive ones too
     category_groups: list[tuple[Any, list[Category]]]
     notices: list[Category]
-    category_choices: list[tuple[str, str]]
     streets: dict[str, Area]
     communities: dict[str, Area]
     street_list: list[Area]
     community_groups: list[tuple[str, str, list[Area]]]
-    street_choices: list[tuple[str, str]]
-    community_choices: list[tuple[str, str]]
 
 
 def _menu_of(choices: selectors.IntakeChoices) -> IntakeMenu:
@@ -69,7 +81,6 @@ def _menu_of(choices: selectors.IntakeChoices) -> IntakeMenu:
         categories={str(c.pk): c for c in choices.categories},
         category_groups=category_groups,
         notices=[c for _label, items in category_groups for c in items if c.notice],
-        category_choices=[(str(c.pk), c.name) for c in choices.categories],
         streets={str(a.pk): a for a in choices.streets},
         communities={str(a.pk): a for a in choices.communities},
         street_list=choices.streets,
@@ -78,9 +89,6 @@ def _menu_of(choices: selectors.IntakeChoices) -> IntakeMenu:
             for street in choices.streets
             if street.pk in by_street
         ],
-        street_choices=[("", "")] + [(str(a.pk), a.name) for a in choices.streets],
-        community_choices=[("", "")]
-        + [(str(a.pk), a.name) for a in choices.communities],
     )
 
 
@@ -110,7 +118,7 @@ class ComplaintForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    category = forms.ChoiceField(
+    category = MenuChoiceField(
         label=_("What is the problem?"),
         error_messages={
             "required": _("Choose the kind of problem from the list."),
@@ -149,8 +157,14 @@ class ComplaintForm(forms.Form):
             ),
         },
     )
-    street = forms.ChoiceField(label=_("Street or town"), required=False)
-    community = forms.ChoiceField(
+    street = MenuChoiceField(
+        label=_("Street or town"),
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose the street or town from the list."),
+        },
+    )
+    community = MenuChoiceField(
         label=_("Community"),
         required=False,
         error_messages={
@@ -228,9 +242,9 @@ class ComplaintForm(forms.Form):
         self._communities = menu.communities
         self.street_list = menu.street_list
         self.community_groups = menu.community_groups
-        self.fields["category"].choices = menu.category_choices
-        self.fields["street"].choices = menu.street_choices
-        self.fields["community"].choices = menu.community_choices
+        self.fields["category"].menu = menu.categories
+        self.fields["street"].menu = menu.streets
+        self.fields["community"].menu = menu.communities
         self._offer_card_unit_first()
 
     def _offer_card_unit_first(self) -> None:
