@@ -9,6 +9,7 @@ service's refusal to the serializer's errors.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +51,28 @@ def with_refusal(
 
 
 _RELATED = (serializers.RelatedField, serializers.ManyRelatedField)
+# Fields that hold fields of their own, bound to them: copied whole.
+_NESTING = (serializers.BaseSerializer, serializers.ListField, serializers.DictField)
+
+
+class Input(serializers.Serializer):
+    """An input serializer whose fields are copied, not rebuilt, per request.
+
+    DRF deep-copies every declared field for each serializer it makes, which
+    runs each field's `__init__` again and copies a related field's queryset.
+    A flat field keeps nothing of a request on itself but what `bind` sets
+    (its name and parent), so each instance gets a shallow copy of it to bind;
+    a field with children of its own (a list, a nested serializer) is still
+    copied whole.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, _NESTING)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
 
 
 class Rows(serializers.ListSerializer):

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from citymgmt.errors import InvalidInput
 from citymgmt.openapi import ConsentSerializerField, MobileSerializerField
 from citymgmt.photos import PhotosSerializerField
-from citymgmt.serializers import readable_values, with_refusal
+from citymgmt.serializers import Input, readable_values, with_refusal
 from complaints import selectors, services
 from complaints.apis.common import absolute, messages
 from complaints.models import Category, Channel, Complaint, RequestType, Status
@@ -72,7 +72,7 @@ class ChosenByCode(serializers.SlugRelatedField):
         return found
 
 
-class ComplaintSubmitInputSerializer(serializers.Serializer):
+class ComplaintSubmitInputSerializer(Input):
     """What the citizen sends; `complaint_submit` decides whether it is filed."""
 
     category = ChosenByCode(
