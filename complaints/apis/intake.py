@@ -262,12 +262,12 @@ def file_complaint(request: Request) -> Response:
             if has_card
             else None,
         }
+    # Plain strings already, in the shape ComplaintSubmittedSerializer
+    # documents: written as they are, without copying its fields per request.
     body = {
         "reference": complaint.reference,
-        "status": complaint.status,
+        "status": str(complaint.status),
         "tracking_url": tracking_url(request, complaint),
         "squad": routed,
     }
-    return Response(
-        ComplaintSubmittedSerializer(body).data, status=status.HTTP_201_CREATED
-    )
+    return Response(body, status=status.HTTP_201_CREATED)

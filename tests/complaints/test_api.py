@@ -16,6 +16,7 @@ from citymgmt import ratelimit
 from citymgmt.errors import Conflict, DomainError, Forbidden
 from citymgmt.exceptions import exception_handler
 from complaints import services
+from complaints.apis.intake import ComplaintSubmittedSerializer, RoutedSquadSerializer
 from complaints.models import (
     Attachment,
     Category,
@@ -144,6 +145,13 @@ def test_a_citizen_files_by_json_and_gets_a_reference_and_the_unit(tree, citizen
     assert complaint.street == tree.street
     assert str(complaint.latitude) == "36.697123"
     assert complaint.consent_at is not None
+
+
+def test_the_answer_to_a_filing_has_the_documented_fields(tree, citizen):
+    body = post_json(citizen, LIST, payload()).json()
+
+    assert list(body) == list(ComplaintSubmittedSerializer().fields)
+    assert list(body["squad"]) == list(RoutedSquadSerializer().fields)
 
 
 def test_the_routed_unit_links_its_published_card(tree, citizen, published_card):
