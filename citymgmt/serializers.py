@@ -52,7 +52,12 @@ def with_refusal(
 
 _RELATED = (serializers.RelatedField, serializers.ManyRelatedField)
 # Fields that hold fields of their own, bound to them: copied whole.
-_NESTING = (serializers.BaseSerializer, serializers.ListField, serializers.DictField)
+_NESTING = (
+    serializers.BaseSerializer,
+    serializers.ListField,
+    serializers.DictField,
+    serializers.ManyRelatedField,
+)
 
 
 class Input(serializers.Serializer):
@@ -62,8 +67,8 @@ class Input(serializers.Serializer):
     runs each field's `__init__` again and copies a related field's queryset.
     A flat field keeps nothing of a request on itself but what `bind` sets
     (its name and parent), so each instance gets a shallow copy of it to bind;
-    a field with children of its own (a list, a nested serializer) is still
-    copied whole.
+    a field with children of its own (a list, a nested serializer, a
+    `many=True` related field) is still copied whole.
     """
 
     def get_fields(self) -> dict[str, serializers.Field]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from citymgmt.serializers import Input
+from complaints.models import Category
 
 
 class Filing(Input):
@@ -36,3 +37,17 @@ def test_instances_made_one_after_another_validate_independently():
     again = Filing(data={"name": "toolong", "kind": "a", "tags": []})
     assert not again.is_valid()
     assert set(again.errors) == {"name"}
+
+
+class Tagged(Input):
+    kinds = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Category.objects.all()
+    )
+
+
+def test_a_many_related_fields_child_is_bound_to_the_instances_own_copy():
+    first, second = Tagged(data={}), Tagged(data={})
+    kinds = first.fields["kinds"]
+    assert kinds is not second.fields["kinds"]
+    assert kinds.child_relation.parent is kinds
+    assert second.fields["kinds"].child_relation.parent is second.fields["kinds"]
