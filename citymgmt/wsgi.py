@@ -6,6 +6,15 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citymgmt.settings.production")
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402 - after the settings are chosen
+
+from citymgmt.notifications import publisher  # noqa: E402
+
+# Deliveries queued by requests go to the broker in batches, from a thread of
+# the process's own, not inside the citizen's request.
+publisher.start(settings.NOTIFY_PUBLISH_LINGER_MS / 1000)
+
 # Everything loaded so far (Django, the apps, the URLconf) lives as long as the
 # process: move it out of the collector's generations, so a full collection
 # during a request walks only what requests made.

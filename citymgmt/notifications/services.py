@@ -39,16 +39,16 @@ LEASE_EXPIRED = (
 
 
 def _enqueue_on_commit(notification_id: int) -> None:
-    from citymgmt.notifications.tasks import enqueue
-
-    transaction.on_commit(partial(enqueue, notification_id), robust=True)
+    _enqueue_many_on_commit([notification_id])
 
 
 def _enqueue_many_on_commit(ids: list[int]) -> None:
-    from citymgmt.notifications.tasks import enqueue_many
+    """After the commit, queue the rows' delivery: inline, or in this process's
+    next batch where the process batches its publishes (notifications.publisher)."""
+    from citymgmt.notifications.publisher import publish
 
     if ids:
-        transaction.on_commit(partial(enqueue_many, ids), robust=True)
+        transaction.on_commit(partial(publish, ids), robust=True)
 
 
 def _plain(context: dict[str, Any]) -> dict[str, Any]:

@@ -356,6 +356,11 @@ NOTIFY_MAX_ATTEMPTS = read_int("NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 # Longer than the delivery task's hard time limit, so a live worker keeps its row.
 NOTIFY_LEASE_SECONDS = read_int("NOTIFY_LEASE_SECONDS", 300, minimum=60)
 NOTIFY_CELERY_APP = "citymgmt.celery.app"
+# A web process (citymgmt/wsgi.py) publishes the deliveries its requests queue
+# from a thread of its own, gathering for this many milliseconds the messages
+# committed meanwhile into one task (citymgmt.notifications.publisher); 0:
+# each request publishes its own after its commit. Workers always publish inline.
+NOTIFY_PUBLISH_LINGER_MS = read_int("NOTIFY_PUBLISH_LINGER_MS", 50, minimum=0)
 # Seconds a `celery worker` keeps its database connection between tasks
 # (checked before each task, see citymgmt.celery; 0: a new one for every task).
 WORKER_DB_CONN_MAX_AGE = read_int("WORKER_DB_CONN_MAX_AGE", 300, minimum=0)
