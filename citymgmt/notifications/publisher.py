@@ -24,7 +24,6 @@ import atexit
 import logging
 import os
 import threading
-import time
 from collections.abc import Iterable
 
 logger = logging.getLogger(__name__)
@@ -39,17 +38,28 @@ class Publisher:
         self._pending: list[int] = []
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def submit(self, ids: Iterable[int]) -> None:
         """Take committed rows' ids; the thread publishes them within `linger`."""
         with self._lock:
             self._pending.extend(ids)
-            if self._thread is None or not self._thread.is_alive():
+            closed = self._closing.is_set()
+            if not closed and (self._thread is None or not self._thread.is_alive()):
                 self._thread = threading.Thread(
                     target=self._run, name="notify-publisher", daemon=True
                 )
                 self._thread.start()
+        if closed:
+            # Taken from a request that read the publisher before it stopped.
+            self.flush()
+            return
         self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        """Whether the publishing thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def pending(self) -> int:
@@ -68,11 +78,19 @@ class Publisher:
             return int(enqueue(ids[0]))
         return enqueue_many(ids)
 
+    def close(self) -> None:
+        """Publish what is waiting; the thread ends without waiting out its linger."""
+        self._closing.set()
+        self._wake.set()
+        self.flush()
+
     def _run(self) -> None:
         while True:
             self._wake.wait()
-            # Let the messages committed in the next moments join this batch.
-            time.sleep(self.linger)
+            # Let the messages committed in the next moments join this batch;
+            # a close meanwhile has published them and ends the thread.
+            if self._closing.wait(self.linger):
+                return
             self._wake.clear()
             try:
                 self.flush()
@@ -97,7 +115,7 @@ def stop() -> None:
     global _publisher
     publisher, _publisher = _publisher, None
     if publisher is not None:
-        publisher.flush()
+        publisher.close()
 
 
 def current() -> Publisher | None:

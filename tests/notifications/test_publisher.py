@@ -31,7 +31,8 @@ def queued(broker_url: str) -> list[tuple[str, list]]:
     """The tasks waiting in the broker's default queue: (name, args) each."""
     client = redis.Redis.from_url(broker_url)
     tasks = []
-    for raw in client.lrange("celery", 0, -1):
+    # Kombu pushes on the left and takes from the right: oldest last.
+    for raw in reversed(client.lrange("celery", 0, -1)):
         message = json.loads(raw)
         args = json.loads(base64.b64decode(message["body"]))[0]
         tasks.append((message["headers"]["task"], args))
@@ -125,6 +126,27 @@ def test_with_the_broker_down_the_batch_waits_for_the_sweep_and_the_next_goes_ou
         )
         time.sleep(0.5)
     assert gateway.per_id() == {lost[0].pk: 1, lost[1].pk: 1, later.pk: 1}
+
+
+def test_stopping_publishes_what_waits_and_the_next_message_goes_inline(
+    redis_broker, settings, batching
+):
+    settings.NOTIFY_CELERY_APP = redis_app(redis_broker)
+    batch = batching(60)
+    first = [sms(1), sms(2)]
+    assert batch.pending == 2 and batch.running
+    assert queued(redis_broker) == []
+
+    publisher.stop()
+    assert queued(redis_broker) == [(DELIVER_MANY, [[row.pk for row in first]])]
+    assert wait_for(lambda: not batch.running, 10)
+    # A request that still held the stopped publisher publishes at once.
+    batch.submit([first[0].pk])
+    later = sms(3)
+    assert queued(redis_broker)[1:] == [
+        (DELIVER, [first[0].pk]),
+        (DELIVER, [later.pk]),
+    ]
 
 
 EXITS = (
