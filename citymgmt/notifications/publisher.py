@@ -68,15 +68,9 @@ class Publisher:
 
     def flush(self) -> int:
         """Publish every id waiting now; return how many were queued."""
-        from citymgmt.notifications.tasks import enqueue, enqueue_many
-
         with self._lock:
             ids, self._pending = self._pending, []
-        if not ids:
-            return 0
-        if len(ids) == 1:
-            return int(enqueue(ids[0]))
-        return enqueue_many(ids)
+        return _send(ids)
 
     def close(self) -> None:
         """Publish what is waiting; the thread ends without waiting out its linger."""
@@ -122,18 +116,24 @@ def current() -> Publisher | None:
     return _publisher
 
 
+def _send(ids: list[int]) -> int:
+    """Queue the ids' delivery: one task for one id, batches for more."""
+    from citymgmt.notifications.tasks import enqueue, enqueue_many
+
+    if not ids:
+        return 0
+    if len(ids) == 1:
+        return int(enqueue(ids[0]))
+    return enqueue_many(ids)
+
+
 def publish(ids: list[int]) -> None:
     """The commit hook: hand the ids to the batch, or publish them now."""
     publisher = _publisher
     if publisher is not None:
         publisher.submit(ids)
-        return
-    from citymgmt.notifications.tasks import enqueue, enqueue_many
-
-    if len(ids) == 1:
-        enqueue(ids[0])
     else:
-        enqueue_many(ids)
+        _send(ids)
 
 
 def _drain_at_exit() -> None:

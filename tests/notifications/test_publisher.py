@@ -42,11 +42,9 @@ def queued(broker_url: str) -> list[tuple[str, list]]:
 @pytest.fixture
 def batching(settings):
     """Batch this process's publishes; publish what is left and stop at the end."""
-    started: list[float] = []
 
     def start(linger: float) -> publisher.Publisher:
         publisher.start(linger)
-        started.append(linger)
         current = publisher.current()
         assert current is not None
         return current
