@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db import connections, transaction
+from django.db.models import Model, QuerySet, signals
 from django.db.models.query import (
     ModelIterable,
     ValuesListIterable,
@@ -235,6 +235,12 @@ def _prepared_on(connection: Any, statement: _Prepared) -> bool:
     return True
 
 
+def run(cursor: Any, sql: str, params: list[Any]) -> None:
+    """Run SQL on a Django cursor, prepared once per connection where
+    statements are (`_prepares`), as the compiled queries run."""
+    _run(cursor, cursor.db, sql, params)
+
+
 def _run(cursor: Any, connection: Any, sql: str, params: list[Any]) -> None:
     if _prepares(connection) and sql not in _UNPREPARABLE:
         statement = _statement(sql, len(params))
@@ -288,3 +294,161 @@ class CompiledQueries:
 
     def clear(self) -> None:
         self._local.queries = {}
+
+
+# Rows written together (`rows_insert`): the statement per shape of the list.
+
+
+@dataclass(frozen=True)
+class _Together:
+    sql: str
+    # Per row: its fields in column order, each with the earlier row it
+    # refers to (its new id, read in the statement) or None (a value sent).
+    rows: tuple[tuple[tuple[Any, int | None], ...], ...]
+
+
+_TOGETHER: dict[Any, _Together] = {}
+
+
+def _links(rows: Sequence[Model]) -> list[dict[str, int]]:
+    """Per row, its foreign keys that point at an earlier row of the list,
+    by attname; an unsaved related object outside the list is refused as
+    `save()` refuses it."""
+    position = {id(row): index for index, row in enumerate(rows)}
+    links: list[dict[str, int]] = []
+    for index, row in enumerate(rows):
+        if row.pk is not None:
+            raise ValueError(f"{row!r} is saved already: only new rows go together.")
+        linked: dict[str, int] = {}
+        fields: list[Any] = list(row._meta.concrete_fields)
+        for field in fields:
+            if not field.is_relation or not field.is_cached(row):
+                continue
+            target = field.get_cached_value(row)
+            if target is None:
+                continue
+            earlier = position.get(id(target))
+            if earlier is not None and earlier < index:
+                linked[field.attname] = earlier
+            elif target.pk is None:
+                raise ValueError(
+                    f"{row!r} refers to an unsaved {target!r} that is not written "
+                    "before it."
+                )
+            elif getattr(row, field.attname) in field.empty_values:
+                setattr(row, field.attname, target.pk)
+        links.append(linked)
+    return links
+
+
+def _column(field: Any) -> str:
+    """A concrete field's column (the stubs allow None, for fields that have none)."""
+    column: str = field.column
+    return column
+
+
+def _new_id(rows: Sequence[Model], earlier: int, quote: Callable[[str], str]) -> str:
+    # Names from the models' options, quoted; every value is a parameter.
+    column = quote(_column(rows[earlier]._meta.pk))
+    return f"(SELECT {column} FROM r{earlier})"  # noqa: S608
+
+
+def _together(db: str, rows: Sequence[Model], links: list[dict[str, int]]) -> _Together:
+    key = (
+        db,
+        tuple(
+            (type(row), tuple(sorted(linked.items())))
+            for row, linked in zip(rows, links, strict=True)
+        ),
+    )
+    known = _TOGETHER.get(key)
+    if known is not None:
+        return known
+    quote = connections[db].ops.quote_name
+    parts, plan, ids = [], [], []
+    for index, (row, linked) in enumerate(zip(rows, links, strict=True)):
+        meta = row._meta
+        fields = [
+            field
+            for field in meta.local_concrete_fields
+            if field is not meta.auto_field and not getattr(field, "generated", False)
+        ]
+        columns = ", ".join(quote(_column(field)) for field in fields)
+        values = ", ".join(
+            "%s"
+            if field.attname not in linked
+            else _new_id(rows, linked[field.attname], quote)
+            for field in fields
+        )
+        parts.append(
+            f"r{index} AS (INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({values}) RETURNING {quote(_column(meta.pk))})"
+        )
+        plan.append(tuple((field, linked.get(field.attname)) for field in fields))
+        ids.append(f"r{index}.{quote(_column(meta.pk))}")
+    names = ", ".join(f"r{index}" for index in range(len(rows)))
+    made = _TOGETHER[key] = _Together(
+        sql=f"WITH {', '.join(parts)} SELECT {', '.join(ids)} FROM {names}",  # noqa: S608
+        rows=tuple(plan),
+    )
+    return made
+
+
+def _heard(model: type[Model]) -> bool:
+    """Whether something listens for the model's saves (or has to run first)."""
+    meta = model._meta
+    return (
+        signals.pre_save.has_listeners(model)
+        or signals.post_save.has_listeners(model)
+        or meta.auto_field is None
+        or list(meta.db_returning_fields) != [meta.pk]
+    )
+
+
+def rows_insert(rows: Sequence[Model], *, using: str = "default") -> None:
+    """Insert new rows, in order, in one statement where the database can: a
+    row's foreign key to an earlier row of the list takes that row's new id.
+
+    On PostgreSQL the rows are one `WITH r0 AS (INSERT … RETURNING id), r1 AS
+    (INSERT … SELECT …, r0.id FROM r0 …) SELECT …` statement, prepared once per
+    connection where statements are: one round trip and one plan where a
+    `save()` per row takes one of each per row. The statement is atomic on
+    its own; the caller's transaction holds it with the rest of its writes.
+    Each row comes back as `save()` leaves it: its id set, its foreign keys
+    to the earlier rows set, `auto_now` fields filled, no longer `adding`.
+
+    Elsewhere (SQLite has no INSERT inside WITH), and for a model whose
+    saves something listens to (`pre_save`, `post_save`) or whose insert
+    returns more than its id, each row is saved in turn instead, all of them
+    or none.
+    """
+    if not rows:
+        return
+    links = _links(rows)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or any(_heard(type(row)) for row in rows):
+        # All or none, as the one statement: in the caller's transaction, or
+        # in one of their own outside any.
+        with transaction.atomic(using=using, savepoint=False):
+            for row in rows:
+                row.save(using=using, force_insert=True)
+        return
+    together = _together(using, rows, links)
+    params: list[Any] = []
+    for row, fields in zip(rows, together.rows, strict=True):
+        for field, earlier in fields:
+            if earlier is None:
+                value = field.pre_save(row, True)
+                if hasattr(value, "resolve_expression"):
+                    raise ValueError(f"{field} holds an expression: save the row.")
+                params.append(field.get_db_prep_save(value, connection=connection))
+    with connection.cursor() as cursor:
+        _run(cursor, connection, together.sql, params)
+        made = cursor.fetchone()
+    for row, pk in zip(rows, made, strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = using
+    for row, linked in zip(rows, links, strict=True):
+        for attname, earlier in linked.items():
+            setattr(row, attname, rows[earlier].pk)

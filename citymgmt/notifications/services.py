@@ -111,6 +111,37 @@ def _outbox_row(
     return row
 
 
+def notify_row(
+    *,
+    channel: str,
+    template: str,
+    context: dict[str, Any],
+    recipient: str = "",
+    user: Any = None,
+) -> Notification:
+    """The outbox row `notify` would write (without a dedupe key), checked and
+    rendered but unsaved: for a service that writes it together with its
+    own rows (`citymgmt.compiled.rows_insert`). After the write, the service
+    hands it to `send_on_commit`."""
+    return _outbox_row(
+        Message(
+            channel=channel,
+            template=template,
+            context=context,
+            recipient=recipient,
+            user=user,
+        ),
+        rendered={},
+    )
+
+
+def send_on_commit(rows: Iterable[Notification]) -> None:
+    """Send the written rows that wait to be sent once the transaction commits."""
+    _enqueue_many_on_commit(
+        [row.pk for row in rows if row.status == Notification.Status.PENDING]
+    )
+
+
 def notify(
     *,
     channel: str,

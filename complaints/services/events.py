@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from citymgmt.notifications.services import notify
+from citymgmt.notifications.models import Notification
+from citymgmt.notifications.services import notify_row, send_on_commit
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import ACTIONS
 from squads.roles import CITIZEN, SYSTEM, role_of
@@ -19,6 +20,36 @@ def actor_role(by: User | None) -> str:
     if by is None:
         return CITIZEN
     return role_of(user=by) or SYSTEM
+
+
+def event_build(
+    complaint: Complaint,
+    *,
+    action: str,
+    by: User | None,
+    role: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    opinion: str = "",
+    public: bool | None = None,
+    payload: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> ComplaintEvent:
+    """One event of a case, unsaved; by default it keeps the status and
+    follows the action's `public` flag."""
+    status = complaint.status
+    return ComplaintEvent(
+        complaint=complaint,
+        action=action,
+        from_status=status if from_status is None else from_status,
+        to_status=status if to_status is None else to_status,
+        actor=by if by is not None and by.pk else None,
+        role=role or actor_role(by),
+        opinion=opinion,
+        is_public=ACTIONS[action].public if public is None else public,
+        payload=payload or {},
+        created_at=at or timezone.now(),
+    )
 
 
 def event_record(
@@ -34,30 +65,43 @@ def event_record(
     payload: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> ComplaintEvent:
-    """Write one event of a case; by default it keeps the status and follows the
-    action's `public` flag."""
-    status = complaint.status
-    return ComplaintEvent.objects.create(
-        complaint=complaint,
+    """Write one event of a case (what `event_build` makes)."""
+    event = event_build(
+        complaint,
         action=action,
-        from_status=status if from_status is None else from_status,
-        to_status=status if to_status is None else to_status,
-        actor=by if by is not None and by.pk else None,
-        role=role or actor_role(by),
+        by=by,
+        role=role,
+        from_status=from_status,
+        to_status=to_status,
         opinion=opinion,
-        is_public=ACTIONS[action].public if public is None else public,
-        payload=payload or {},
-        created_at=at or timezone.now(),
+        public=public,
+        payload=payload,
+        at=at,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def citizen_message(
+    complaint: Complaint, *, action: str, reason: str = ""
+) -> Notification | None:
+    """The outbox row of the SMS the action sends the citizen, unsaved (see
+    `notify_row`); None when the action sends none or there is no phone."""
+    build = ACTIONS[action].citizen_message
+    if build is None or not complaint.phone:
+        return None
+    message = build(complaint, reason=reason)
+    if message is None:
+        return None
+    template, context = message
+    return notify_row(
+        channel="sms", recipient=complaint.phone, template=template, context=context
     )
 
 
 def citizen_tell(complaint: Complaint, *, action: str, reason: str = "") -> None:
     """Queue the SMS the action sends the citizen, in the same transaction."""
-    build = ACTIONS[action].citizen_message
-    if build is None or not complaint.phone:
-        return
-    message = build(complaint, reason=reason)
-    if message is None:
-        return
-    template, context = message
-    notify(channel="sms", recipient=complaint.phone, template=template, context=context)
+    row = citizen_message(complaint, action=action, reason=reason)
+    if row is not None:
+        row.save(force_insert=True)
+        send_on_commit([row])
