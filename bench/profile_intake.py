@@ -17,7 +17,8 @@ cumulative time (`--top`). `--sort tottime` sorts by own time instead;
 and the process's CPU over all the filings divided by their number (every
 thread counted). `--batched MS` publishes the deliveries as a web process
 does (`notifications.publisher`, gathering MS milliseconds); without it each
-filing publishes its own after its commit.
+filing publishes its own after its commit. `--urlencoded` posts the form
+as the bench-peer harness does instead of multipart.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +49,12 @@ def main() -> None:
         "--no-profile",
         action="store_true",
         help="time without cProfile: the median process CPU ms per filing",
+    )
+    parser.add_argument(
+        "--urlencoded",
+        action="store_true",
+        help="post the form urlencoded, as the bench-peer harness does (a "
+        "browser sends it multipart: the form takes photos)",
     )
     parser.add_argument(
         "--batched",
@@ -129,7 +137,14 @@ def main() -> None:
     publisher.start(args.batched / 1000)
 
     def file_form() -> None:
-        response = client.post("/complaints/new/", form)
+        if args.urlencoded:
+            response = client.post(
+                "/complaints/new/",
+                urlencode(form),
+                content_type="application/x-www-form-urlencoded",
+            )
+        else:
+            response = client.post("/complaints/new/", form)
         if response.status_code != 302:
             raise SystemExit(f"form POST answered {response.status_code}")
 
