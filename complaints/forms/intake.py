@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from citymgmt.forms import PublicForm
 from citymgmt.photos import PhotosField
 from complaints import selectors
 from complaints.models import Category, RequestType
@@ -108,7 +109,7 @@ def intake_menu(choices: selectors.IntakeChoices) -> IntakeMenu:
     return menu
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(PublicForm):
     """The citizen's intake form: what, where, photos, and how to reach them."""
 
     request_type = forms.ChoiceField(
