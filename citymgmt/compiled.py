@@ -395,10 +395,13 @@ def _together(db: str, rows: Sequence[Model], links: list[dict[str, int]]) -> _T
 
 
 def _heard(model: type[Model]) -> bool:
-    """Whether something listens for the model's saves (or has to run first)."""
+    """Whether the model's rows must go through `save()`: a receiver listens
+    to its saves, its rows span tables (multi-table inheritance), or its
+    insert does not return just a new id."""
     meta = model._meta
     return (
-        signals.pre_save.has_listeners(model)
+        bool(meta.parents)
+        or signals.pre_save.has_listeners(model)
         or signals.post_save.has_listeners(model)
         or meta.auto_field is None
         or list(meta.db_returning_fields) != [meta.pk]
@@ -410,7 +413,8 @@ def rows_insert(rows: Sequence[Model], *, using: str = "default") -> None:
     row's foreign key to an earlier row of the list takes that row's new id.
 
     On PostgreSQL the rows are one `WITH r0 AS (INSERT … RETURNING id), r1 AS
-    (INSERT … SELECT …, r0.id FROM r0 …) SELECT …` statement, prepared once per
+    (INSERT … VALUES (…, (SELECT id FROM r0), …) RETURNING id) SELECT r0.id,
+    r1.id FROM r0, r1` statement, prepared once per
     connection where statements are: one round trip and one plan where a
     `save()` per row takes one of each per row. The statement is atomic on
     its own; the caller's transaction holds it with the rest of its writes.
@@ -418,9 +422,9 @@ def rows_insert(rows: Sequence[Model], *, using: str = "default") -> None:
     to the earlier rows set, `auto_now` fields filled, no longer `adding`.
 
     Elsewhere (SQLite has no INSERT inside WITH), and for a model whose
-    saves something listens to (`pre_save`, `post_save`) or whose insert
-    returns more than its id, each row is saved in turn instead, all of them
-    or none.
+    saves something listens to (`pre_save`, `post_save`), whose rows span
+    tables or whose insert returns more than its id, each row is saved in
+    turn instead, all of them or none.
     """
     if not rows:
         return
