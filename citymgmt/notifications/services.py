@@ -118,11 +118,14 @@ def notify_row(
     context: dict[str, Any],
     recipient: str = "",
     user: Any = None,
+    dedupe_key: str | None = None,
 ) -> Notification:
-    """The outbox row `notify` would write (without a dedupe key), checked and
-    rendered but unsaved: for a service that writes it together with its
-    own rows (`citymgmt.compiled.rows_insert`). After the write, the service
-    hands it to `send_on_commit`."""
+    """The outbox row `notify` writes, checked and rendered but unsaved.
+
+    A service that writes an unkeyed row together with its own rows
+    (`citymgmt.compiled.rows_insert`) hands it to `send_on_commit` after the
+    write; a keyed row goes through `notify`, which deals with a repeat.
+    """
     return _outbox_row(
         Message(
             channel=channel,
@@ -130,6 +133,7 @@ def notify_row(
             context=context,
             recipient=recipient,
             user=user,
+            dedupe_key=dedupe_key,
         ),
         rendered={},
     )
@@ -156,16 +160,13 @@ def notify(
     With a dedupe_key, a second call with the same key writes nothing and
     returns None, also when two transactions race (the key is unique).
     """
-    row = _outbox_row(
-        Message(
-            channel=channel,
-            template=template,
-            context=context,
-            recipient=recipient,
-            user=user,
-            dedupe_key=dedupe_key,
-        ),
-        rendered={},
+    row = notify_row(
+        channel=channel,
+        template=template,
+        context=context,
+        recipient=recipient,
+        user=user,
+        dedupe_key=dedupe_key,
     )
     if dedupe_key is None:
         row.save()
@@ -181,8 +182,7 @@ def notify(
             if Notification.objects.filter(dedupe_key=dedupe_key).exists():
                 return None
             raise
-    if row.status == Notification.Status.PENDING:
-        _enqueue_on_commit(row.pk)
+    send_on_commit([row])
     return row
 
 

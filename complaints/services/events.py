@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -13,6 +14,8 @@ from citymgmt.notifications.services import notify_row, send_on_commit
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import ACTIONS
 from squads.roles import CITIZEN, SYSTEM, role_of
+
+P = ParamSpec("P")
 
 
 def actor_role(by: User | None) -> str:
@@ -52,34 +55,17 @@ def event_build(
     )
 
 
-def event_record(
-    complaint: Complaint,
-    *,
-    action: str,
-    by: User | None,
-    role: str | None = None,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    opinion: str = "",
-    public: bool | None = None,
-    payload: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> ComplaintEvent:
-    """Write one event of a case (what `event_build` makes)."""
-    event = event_build(
-        complaint,
-        action=action,
-        by=by,
-        role=role,
-        from_status=from_status,
-        to_status=to_status,
-        opinion=opinion,
-        public=public,
-        payload=payload,
-        at=at,
-    )
-    event.save(force_insert=True)
-    return event
+def _saved(build: Callable[P, ComplaintEvent]) -> Callable[P, ComplaintEvent]:
+    def record(*args: P.args, **kwargs: P.kwargs) -> ComplaintEvent:
+        event = build(*args, **kwargs)
+        event.save(force_insert=True)
+        return event
+
+    return record
+
+
+# Write one event of a case: what `event_build` makes, saved.
+event_record = _saved(event_build)
 
 
 def citizen_message(

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from citymgmt import compiled, phones
-from citymgmt.compiled import rows_insert
 from citymgmt.errors import Conflict, DomainError, InvalidInput, full_clean_or_refuse
 from citymgmt.notifications.services import send_on_commit
 from citymgmt.photos import PreparedPhoto
@@ -456,11 +455,11 @@ def _file(
         payload={"channel": complaint.channel},
         at=at,
     )
-    message = citizen_message(complaint, action=Action.SUBMIT)
+    sms = citizen_message(complaint, action=Action.SUBMIT)
+    messages = [sms] if sms is not None else []
     # The case, its event and its SMS in one statement on PostgreSQL.
-    rows_insert([complaint, event, *([message] if message is not None else [])])
-    if message is not None:
-        send_on_commit([message])
+    compiled.rows_insert([complaint, event, *messages])
+    send_on_commit(messages)
     for photo in photos:
         attachment_add(
             complaint=complaint,

@@ -14,21 +14,17 @@ from citymgmt.notifications.models import Notification
 from complaints.models import Complaint, ComplaintEvent
 from squads.models import Area
 from tests.complaints.factories import submit
+from tests.squads.factories import CommunityFactory, DistrictFactory, StreetFactory
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def _areas(unit) -> list[Area]:
-    district = Area(code="379988", name="测试区", level=Area.Level.DISTRICT)
-    street = Area(
-        code="379988001", name="测试街道", level=Area.Level.STREET, parent=district
-    )
-    community = Area(
-        code="379988001001",
-        name="测试社区",
-        level=Area.Level.COMMUNITY,
-        parent=street,
-        covering_squad=unit,
+    """A district, its street and its community, unsaved, each the next's parent."""
+    district = DistrictFactory.build(code="379988")
+    street = StreetFactory.build(code="379988001", parent=district)
+    community = CommunityFactory.build(
+        code="379988001001", parent=street, covering_squad=unit
     )
     return [district, street, community]
 
