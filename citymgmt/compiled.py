@@ -32,10 +32,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -298,13 +300,91 @@ class CompiledQueries:
 
 # Rows written together (`rows_insert`): the statement per shape of the list.
 
+# Stands for a day's number in rows written with it (`DayNumber`): random per
+# process, so no typed text holds it, and as long as a four-digit reference
+# (20261207-0042), so a text cut to a length is cut where it will be.
+NUMBER_TOKEN = "#" + secrets.token_hex(6)
+
+
+@dataclass(frozen=True)
+class DayNumber:
+    """The next number of a day, taken in the statement that writes the rows.
+
+    `table` counts per day (a unique `day` column, the day's `last` number).
+    The text made of the number is `prefix` and the number, at least `width`
+    digits (20261207-0042); wherever a row's text, or a string inside its
+    JSON, holds `token`, the statement puts that text in its place. The
+    prefix is the caller's and needs no escaping in JSON (digits, a hyphen).
+    """
+
+    table: str
+    day: date
+    prefix: str
+    width: int = 4
+    token: str = NUMBER_TOKEN
+
+    def text(self, number: int) -> str:
+        return f"{self.prefix}{number:0{self.width}d}"
+
+
+# The text made of the number in SQL, as `DayNumber.text` makes it: the
+# prefix, then the number padded with zeros to the width (never cut).
+_MADE = "%s || lpad(last::text, greatest(%s, length(last::text)), '0') AS made"
+
+
+def _counter_upsert(
+    table: str, quote: Callable[[str], str], returning: str = "last"
+) -> str:
+    """Add one to the day's number (the first of the day is 1) and return it.
+    Its row stays locked until the transaction ends."""
+    quoted = quote(table)
+    return (
+        f"INSERT INTO {quoted} (day, last) VALUES (%s, 1) "  # noqa: S608
+        f"ON CONFLICT (day) DO UPDATE SET last = {quoted}.last + 1 "
+        f"RETURNING {returning}"
+    )
+
+
+def day_number_next(*, table: str, day: date, using: str = "default") -> int:
+    """The next number of the day in a counter table: one upsert that
+    increments and returns it, so concurrent callers never share a number.
+    The row stays locked until commit: take the number last."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        _run(
+            cursor, connection, _counter_upsert(table, connection.ops.quote_name), [day]
+        )
+        (number,) = cursor.fetchone()
+    return int(number)
+
+
+def _holds(value: Any, token: str) -> bool:
+    if isinstance(value, str):
+        return token in value
+    if isinstance(value, dict):
+        return any(_holds(item, token) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds(item, token) for item in value)
+    return False
+
+
+def _filled(value: Any, token: str, made: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(token, made)
+    if isinstance(value, dict):
+        return {key: _filled(item, token, made) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_filled(item, token, made) for item in value)
+    return value
+
 
 @dataclass(frozen=True)
 class _Together:
     sql: str
     # Per row: its fields in column order, each with the earlier row it
-    # refers to (its new id, read in the statement) or None (a value sent).
-    rows: tuple[tuple[tuple[Any, int | None], ...], ...]
+    # refers to (its new id, read in the statement) or None (a value sent),
+    # and whether the value sent holds the day number's token.
+    rows: tuple[tuple[tuple[Any, int | None, bool], ...], ...]
 
 
 _TOGETHER: dict[Any, _Together] = {}
@@ -353,19 +433,31 @@ def _new_id(rows: Sequence[Model], earlier: int, quote: Callable[[str], str]) ->
     return f"(SELECT {column} FROM r{earlier})"  # noqa: S608
 
 
-def _together(db: str, rows: Sequence[Model], links: list[dict[str, int]]) -> _Together:
+def _together(
+    db: str,
+    rows: Sequence[Model],
+    links: list[dict[str, int]],
+    holders: frozenset[tuple[int, str]],
+    numbered: DayNumber | None,
+) -> _Together:
     key = (
         db,
         tuple(
             (type(row), tuple(sorted(linked.items())))
             for row, linked in zip(rows, links, strict=True)
         ),
+        None if numbered is None else numbered.table,
+        holders,
     )
     known = _TOGETHER.get(key)
     if known is not None:
         return known
-    quote = connections[db].ops.quote_name
+    connection = connections[db]
+    quote = connection.ops.quote_name
     parts, plan, ids = [], [], []
+    if numbered is not None:
+        # The day's number first: the rows read the text made of it.
+        parts.append(f"n AS ({_counter_upsert(numbered.table, quote, _MADE)})")
     for index, (row, linked) in enumerate(zip(rows, links, strict=True)):
         meta = row._meta
         fields = [
@@ -374,24 +466,41 @@ def _together(db: str, rows: Sequence[Model], links: list[dict[str, int]]) -> _T
             if field is not meta.auto_field and not getattr(field, "generated", False)
         ]
         columns = ", ".join(quote(_column(field)) for field in fields)
-        values = ", ".join(
-            "%s"
-            if field.attname not in linked
-            else _new_id(rows, linked[field.attname], quote)
-            for field in fields
-        )
+        values = []
+        for field in fields:
+            if field.attname in linked:
+                values.append(_new_id(rows, linked[field.attname], quote))
+            elif (index, field.attname) in holders:
+                made = "replace(%s, %s, (SELECT made FROM n))"
+                if field.get_internal_type() == "JSONField":
+                    made = f"CAST({made} AS {field.db_type(connection)})"
+                values.append(made)
+            else:
+                values.append("%s")
         parts.append(
             f"r{index} AS (INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
-            f"VALUES ({values}) RETURNING {quote(_column(meta.pk))})"
+            f"VALUES ({', '.join(values)}) RETURNING {quote(_column(meta.pk))})"
         )
-        plan.append(tuple((field, linked.get(field.attname)) for field in fields))
+        plan.append(
+            tuple(
+                (
+                    field,
+                    linked.get(field.attname),
+                    (index, field.attname) in holders,
+                )
+                for field in fields
+            )
+        )
         ids.append(f"r{index}.{quote(_column(meta.pk))}")
-    names = ", ".join(f"r{index}" for index in range(len(rows)))
-    made = _TOGETHER[key] = _Together(
-        sql=f"WITH {', '.join(parts)} SELECT {', '.join(ids)} FROM {names}",  # noqa: S608
+    names = [f"r{index}" for index in range(len(rows))]
+    if numbered is not None:
+        ids.append("n.made")
+        names.append("n")
+    together = _TOGETHER[key] = _Together(
+        sql=f"WITH {', '.join(parts)} SELECT {', '.join(ids)} FROM {', '.join(names)}",  # noqa: S608
         rows=tuple(plan),
     )
-    return made
+    return together
 
 
 def _heard(model: type[Model]) -> bool:
@@ -408,7 +517,30 @@ def _heard(model: type[Model]) -> bool:
     )
 
 
-def rows_insert(rows: Sequence[Model], *, using: str = "default") -> None:
+def _holders(rows: Sequence[Model], token: str) -> frozenset[tuple[int, str]]:
+    """The (row, attname) pairs whose value holds the token."""
+    return frozenset(
+        (index, field.attname)
+        for index, row in enumerate(rows)
+        for field in row._meta.local_concrete_fields
+        if _holds(getattr(row, field.attname), token)
+    )
+
+
+def _fill(
+    rows: Sequence[Model], holders: frozenset[tuple[int, str]], token: str, made: str
+) -> None:
+    for index, attname in holders:
+        row = rows[index]
+        setattr(row, attname, _filled(getattr(row, attname), token, made))
+
+
+def rows_insert(
+    rows: Sequence[Model],
+    *,
+    using: str = "default",
+    numbered: DayNumber | None = None,
+) -> str | None:
     """Insert new rows, in order, in one statement where the database can: a
     row's foreign key to an earlier row of the list takes that row's new id.
 
@@ -421,38 +553,63 @@ def rows_insert(rows: Sequence[Model], *, using: str = "default") -> None:
     Each row comes back as `save()` leaves it: its id set, its foreign keys
     to the earlier rows set, `auto_now` fields filled, no longer `adding`.
 
+    With `numbered`, the statement first takes the day's next number (`n AS
+    (INSERT INTO counter … ON CONFLICT (day) DO UPDATE … RETURNING <the
+    text>)`) and every value holding `numbered.token` gets the text in its
+    place (`replace(%s, token, (SELECT made FROM n))`); the rows come back
+    with it filled in and the text is returned. The counter's row is locked
+    from then to the commit, so concurrent writers wait for this one only
+    while its statement runs and it commits, not while it builds its rows.
+
     Elsewhere (SQLite has no INSERT inside WITH), and for a model whose
     saves something listens to (`pre_save`, `post_save`), whose rows span
-    tables or whose insert returns more than its id, each row is saved in
-    turn instead, all of them or none.
+    tables or whose insert returns more than its id, the number is taken
+    and each row is saved in turn instead, all of them or none.
     """
     if not rows:
-        return
+        return None
     links = _links(rows)
+    holders = _holders(rows, numbered.token) if numbered is not None else frozenset()
     connection = connections[using]
     if connection.vendor != "postgresql" or any(_heard(type(row)) for row in rows):
         # All or none, as the one statement: in the caller's transaction, or
         # in one of their own outside any.
         with transaction.atomic(using=using, savepoint=False):
+            text = None
+            if numbered is not None:
+                number = day_number_next(
+                    table=numbered.table, day=numbered.day, using=using
+                )
+                text = numbered.text(number)
+                _fill(rows, holders, numbered.token, text)
             for row in rows:
                 row.save(using=using, force_insert=True)
-        return
-    together = _together(using, rows, links)
+        return text
+    together = _together(using, rows, links, holders, numbered)
     params: list[Any] = []
+    if numbered is not None:
+        params += [numbered.day, numbered.prefix, numbered.width]
     for row, fields in zip(rows, together.rows, strict=True):
-        for field, earlier in fields:
+        for field, earlier, holds in fields:
             if earlier is None:
                 value = field.pre_save(row, True)
                 if hasattr(value, "resolve_expression"):
                     raise ValueError(f"{field} holds an expression: save the row.")
                 params.append(field.get_db_prep_save(value, connection=connection))
+                if holds:
+                    params.append(numbered.token)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         _run(cursor, connection, together.sql, params)
         made = cursor.fetchone()
-    for row, pk in zip(rows, made, strict=True):
+    for row, pk in zip(rows, made[: len(rows)], strict=True):
         row.pk = pk
         row._state.adding = False
         row._state.db = using
     for row, linked in zip(rows, links, strict=True):
         for attname, earlier in linked.items():
             setattr(row, attname, rows[earlier].pk)
+    if numbered is None:
+        return None
+    text = str(made[-1])
+    _fill(rows, holders, numbered.token, text)
+    return text

@@ -22,9 +22,17 @@ TYPED_RE = re.compile(r"(\d{8})-?(\d{4,6})", re.ASCII)
 DASHES = re.compile(r"[－—–_-]+", re.ASCII)
 
 
+WIDTH = 4  # the day's number has at least this many digits
+
+
+def prefix(day: date) -> str:
+    """What every reference of the day starts with: 20261123-."""
+    return f"{day:%Y%m%d}-"
+
+
 def make(day: date, number: int) -> str:
     """The canonical reference of a day's n-th complaint: 20261123-0042."""
-    return f"{day:%Y%m%d}-{number:04d}"
+    return f"{prefix(day)}{number:0{WIDTH}d}"
 
 
 def normalize(value: str | None) -> str:

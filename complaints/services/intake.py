@@ -7,14 +7,14 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ParamSpec
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,34 +37,23 @@ from complaints.workflow import ACTIONS
 from squads.models import Area, Squad
 from squads.roles import CITIZEN, role_of
 
+_SEQUENCE = "complaints_dailysequence"
 
-def day_counter_next(*, table: str, day: date) -> int:
-    """The next number of the day in a counter table (day unique, last): one
-    upsert that increments and returns it, so concurrent callers never share
-    a number. The row stays locked until commit: take the number last."""
-    quoted = connection.ops.quote_name(table)
-    with connection.cursor() as cursor:
-        compiled.run(
-            cursor,
-            f"INSERT INTO {quoted} (day, last) VALUES (%s, 1) "  # noqa: S608
-            f"ON CONFLICT (day) DO UPDATE SET last = {quoted}.last + 1 "
-            "RETURNING last",
-            [day],
-        )
-        (number,) = cursor.fetchone()
-    return int(number)
+
+def reference_number(*, at: datetime) -> compiled.DayNumber:
+    """The day's next reference, as the filing's statement takes it."""
+    day = timezone.localdate(at)
+    return compiled.DayNumber(
+        table=_SEQUENCE, day=day, prefix=references.prefix(day), width=references.WIDTH
+    )
 
 
 def reference_next(*, at: datetime | None = None) -> str:
-    """Hand out the next reference of the day: 20261123-0042.
-
-    `_file` takes the number last, just before the inserts (the day's row
-    stays locked until commit).
-    """
+    """Hand out the next reference of the day: 20261123-0042 (one upsert;
+    the day's row stays locked until commit). A filing takes its number in
+    the statement that writes the case instead (`reference_number`)."""
     day = timezone.localdate(at or timezone.now())
-    return references.make(
-        day, day_counter_next(table="complaints_dailysequence", day=day)
-    )
+    return references.make(day, compiled.day_number_next(table=_SEQUENCE, day=day))
 
 
 def _account(by: User | None) -> User | None:
@@ -442,10 +431,13 @@ def _file(
         validate_unique=False,
         validate_constraints=False,
     )
-    # The day's counter row stays locked until commit: take the number once
-    # everything else is decided, so concurrent filings wait only for the
-    # inserts that follow, not for the routing and the checks.
-    complaint.reference = reference_next(at=at)
+    # The reference is taken in the statement that writes the rows: the
+    # day's counter row stays locked from there to the commit, so concurrent
+    # filings wait for each other's insert and commit only, not for the
+    # routing, the checks or the building of the rows. Until then the case,
+    # and the SMS that quotes it, hold the number's stand-in.
+    numbered = reference_number(at=at)
+    complaint.reference = numbered.token
     event = event_build(
         complaint,
         action=Action.SUBMIT,
@@ -457,8 +449,9 @@ def _file(
     )
     sms = citizen_message(complaint, action=Action.SUBMIT)
     messages = [sms] if sms is not None else []
-    # The case, its event and its SMS in one statement on PostgreSQL.
-    compiled.rows_insert([complaint, event, *messages])
+    # The reference, the case, its event and its SMS in one statement on
+    # PostgreSQL.
+    compiled.rows_insert([complaint, event, *messages], numbered=numbered)
     send_on_commit(messages)
     for photo in photos:
         attachment_add(

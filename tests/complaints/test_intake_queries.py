@@ -19,13 +19,13 @@ pytestmark = pytest.mark.usefixtures("empty_cache", "media_root")
 
 # The categories, streets, communities, their units, the deadline rules and
 # which units have a card are kept per process (read by the first filing).
-# Both paths: the transaction (SAVEPOINT, RELEASE), the day's counter, then
+# Both paths: the transaction (SAVEPOINT, RELEASE), then the day's counter,
 # the case, its event and its outbox row: one statement on PostgreSQL
-# (citymgmt.compiled.rows_insert), three INSERTs on SQLite. The browser's
+# (citymgmt.compiled.rows_insert), four on SQLite. The browser's
 # proof of the case goes into a signed cookie, not a session row
 # (complaints.proofs).
-FORM_POST_QUERIES = {"postgresql": 4, "sqlite": 6}
-API_CREATE_QUERIES = {"postgresql": 4, "sqlite": 6}
+FORM_POST_QUERIES = {"postgresql": 3, "sqlite": 6}
+API_CREATE_QUERIES = {"postgresql": 3, "sqlite": 6}
 
 
 def test_filing_on_the_form_takes_a_fixed_number_of_queries(

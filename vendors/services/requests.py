@@ -19,10 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from citymgmt import phones, ratelimit
+from citymgmt import compiled, phones, ratelimit
 from citymgmt.errors import InvalidInput, NotAllowed
 from citymgmt.notifications.services import notify, notify_many, staff_messages
-from complaints.services.intake import day_counter_next
 from complaints.services.tracking import reference_locked
 from squads.models import Member, Squad
 from squads.roles import LEADERS, Role
@@ -70,7 +69,8 @@ def reference_next(*, at: datetime | None = None) -> str:
     """Hand out the next stall request reference of the day (one upsert)."""
     day = timezone.localdate(at or timezone.now())
     return reference_make(
-        day, day_counter_next(table="vendors_stallrequestsequence", day=day)
+        day,
+        compiled.day_number_next(table="vendors_stallrequestsequence", day=day),
     )
 
 
