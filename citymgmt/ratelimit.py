@@ -137,19 +137,124 @@ def _count(store: BaseCache, cache_key: str, timeout: int) -> int:
         return 1
 
 
-def _hit(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+@dataclass(frozen=True)
+class _Window:
+    """The fixed window a request falls in: its counter's key and lifetime."""
+
+    cache_key: str
+    timeout: int
+    retry_after: int
+    count: int
+
+    def verdict(self, used: int) -> Verdict:
+        return Verdict(allowed=used <= self.count, retry_after=self.retry_after)
+
+
+def _window(scope: str, key: str, rate: tuple[int, int]) -> _Window:
     count, window = rate
     now = time.time()
     bucket = int(now // window)
-    cache_key = f"{_base_key(scope, key)}:{bucket}"
-    used = _count(store, cache_key, window + 1)
-    retry_after = max(1, int((bucket + 1) * window - now) + 1)
-    return Verdict(allowed=used <= count, retry_after=retry_after)
+    return _Window(
+        cache_key=f"{_base_key(scope, key)}:{bucket}",
+        timeout=window + 1,
+        retry_after=max(1, int((bucket + 1) * window - now) + 1),
+        count=count,
+    )
+
+
+def _hit(store: BaseCache, scope: str, key: str, rate: tuple[int, int]) -> Verdict:
+    window = _window(scope, key, rate)
+    return window.verdict(_count(store, window.cache_key, window.timeout))
 
 
 def hit(scope: str, key: str, rate: tuple[int, int]) -> Verdict:
     """Count one request for key; refuse once the window's count is used up."""
     return _counted(lambda store: _hit(store, scope, key, rate))
+
+
+class Counting:
+    """A `hit` whose count travels to Redis while the caller works on.
+
+    `counting()` sends the count and returns at once; `verdict()` reads the
+    answer (the first call waits for it). Meant for reading what was typed
+    meanwhile, nothing that writes or costs much: the caller acts on the
+    verdict before it files anything. Used as a context manager, leaving
+    the block reads the answer, or on an error drops the connection, so a
+    connection never goes back to the pool with an answer still on it.
+    Where the count is not on Redis, or Redis fails, it counts as `hit`
+    does (in this process, while the shared cache is down).
+    """
+
+    def __init__(self, scope: str, key: str, rate: tuple[int, int]) -> None:
+        self._args = (scope, key, rate)
+        self._verdict: Verdict | None = None
+        self._connection: Any = None
+        self._pool: Any = None
+        store = _store()
+        if not isinstance(store, RedisCache):
+            self._verdict = hit(scope, key, rate)
+            return
+        self._window = window = _window(scope, key, rate)
+        redis_key = store.make_and_validate_key(window.cache_key)
+        pool = store._cache.get_client(redis_key, write=True).connection_pool
+        try:
+            connection = pool.get_connection()
+        except CACHE_ERRORS as exc:
+            self._verdict = self._fallen_back(exc)
+            return
+        self._pool, self._connection = pool, connection
+        try:
+            connection.send_command(
+                "EVAL", _INCR_WITH_EXPIRY, 1, redis_key, window.timeout
+            )
+        except CACHE_ERRORS as exc:
+            self._verdict = self._fallen_back(exc)
+
+    def _let_go(self, *, broken: bool) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if broken:
+            connection.disconnect()
+        self._pool.release(connection)
+
+    def _fallen_back(self, exc: Exception) -> Verdict:
+        self._let_go(broken=True)
+        scope, key, rate = self._args
+
+        def failed(store: BaseCache) -> Verdict:
+            if store is not _local:
+                raise exc
+            return _hit(_local, scope, key, rate)
+
+        return _counted(failed)
+
+    def verdict(self) -> Verdict:
+        if self._verdict is None:
+            if self._connection is None:
+                raise RuntimeError("The count's answer was dropped on an error.")
+            try:
+                used = int(self._connection.read_response())
+            except CACHE_ERRORS as exc:
+                self._verdict = self._fallen_back(exc)
+            else:
+                self._let_go(broken=False)
+                self._verdict = self._window.verdict(used)
+        return self._verdict
+
+    def __enter__(self) -> Counting:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if error is None:
+            self.verdict()
+        else:
+            self._let_go(broken=True)
+
+
+def counting(scope: str, key: str, rate: tuple[int, int]) -> Counting:
+    """Send one request's count for key now; read its verdict when needed."""
+    return Counting(scope, key, rate)
 
 
 def _failure_keys(scope: str, key: str) -> tuple[str, str]:

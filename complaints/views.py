@@ -114,11 +114,17 @@ def new(request: HttpRequest) -> HttpResponse:
             },
         )
     if request.method == "POST":
-        verdict = ratelimit.hit(
+        with ratelimit.counting(
             "complaint-submit",
             ratelimit.client_ip(request),
             settings.COMPLAINT_SUBMIT_RATE,
-        )
+        ) as count:
+            # What was typed is read while the count travels; nothing is
+            # filed, and no photo is opened, before the count allows it.
+            form = ComplaintForm(request.POST, request.FILES)
+            if not request.FILES:
+                form.is_valid()
+        verdict = count.verdict()
         if not verdict.allowed:
             form = ComplaintForm(
                 initial=initial_from(request.POST, fields=TYPED_FIELDS)
@@ -132,7 +138,6 @@ def new(request: HttpRequest) -> HttpResponse:
         if request.POST.get(HONEYPOT, "").strip():
             # A bot filled the hidden field: thank it and keep nothing.
             return render(request, "complaints/done.html", {"complaint": None})
-        form = ComplaintForm(request.POST, request.FILES)
         complaint = _submitted(form)
         if complaint is not None:
             return proofs.remember(
