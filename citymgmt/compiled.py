@@ -313,8 +313,9 @@ class DayNumber:
     `table` counts per day (a unique `day` column, the day's `last` number).
     The text made of the number is `prefix` and the number, at least `width`
     digits (20261207-0042); wherever a row's text, or a string inside its
-    JSON, holds `token`, the statement puts that text in its place. The
-    prefix is the caller's and needs no escaping in JSON (digits, a hyphen).
+    JSON (a key or a value), holds `token`, the statement puts that text in
+    its place. The prefix is the caller's and needs no escaping in JSON
+    (digits, a hyphen).
     """
 
     table: str
@@ -362,7 +363,7 @@ def _holds(value: Any, token: str) -> bool:
     if isinstance(value, str):
         return token in value
     if isinstance(value, dict):
-        return any(_holds(item, token) for item in value.values())
+        return any(_holds(k, token) or _holds(v, token) for k, v in value.items())
     if isinstance(value, list | tuple):
         return any(_holds(item, token) for item in value)
     return False
@@ -372,7 +373,10 @@ def _filled(value: Any, token: str, made: str) -> Any:
     if isinstance(value, str):
         return value.replace(token, made)
     if isinstance(value, dict):
-        return {key: _filled(item, token, made) for key, item in value.items()}
+        return {
+            _filled(key, token, made): _filled(item, token, made)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return type(value)(_filled(item, token, made) for item in value)
     return value

@@ -149,7 +149,7 @@ def _quoting(numbered: DayNumber) -> Notification:
         channel=Notification.Channel.SMS,
         recipient="13800000000",
         template="complaint_received",
-        context={"reference": token, "seen": [token, 3], "unit": "西苑中队"},
+        context={"reference": token, "seen": [token, 3], token: "西苑中队"},
         subject=token,
         body=f"编号 {token}，请留意。",
     )
@@ -168,11 +168,7 @@ def test_a_numbered_write_takes_the_next_number_and_puts_its_text_in_place(tree)
     assert made == "20310102-0042"
     assert DailySequence.objects.get(day=DAY).last == 42
     stored = Notification.objects.get(pk=message.pk)
-    assert stored.context == {
-        "reference": made,
-        "seen": [made, 3],
-        "unit": "西苑中队",
-    }
+    assert stored.context == {"reference": made, "seen": [made, 3], made: "西苑中队"}
     assert (stored.subject, stored.body) == (made, f"编号 {made}，请留意。")
     assert Area.objects.get(pk=community.pk).name == f"第{made}号片区"
     # What does not hold the stand-in is written as it was.
