@@ -30,6 +30,7 @@ server refuses to prepare runs as plain SQL from then on, with a warning.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -359,6 +360,10 @@ def day_number_next(*, table: str, day: date, using: str = "default") -> int:
     return int(number)
 
 
+def _is_json(field: Any) -> bool:
+    return bool(field.get_internal_type() == "JSONField")
+
+
 def _holds(value: Any, token: str) -> bool:
     if isinstance(value, str):
         return token in value
@@ -476,7 +481,7 @@ def _together(
                 values.append(_new_id(rows, linked[field.attname], quote))
             elif (index, field.attname) in holders:
                 made = "replace(%s, %s, (SELECT made FROM n))"
-                if field.get_internal_type() == "JSONField":
+                if _is_json(field):
                     made = f"CAST({made} AS {field.db_type(connection)})"
                 values.append(made)
             else:
@@ -599,7 +604,11 @@ def rows_insert(
                 value = field.pre_save(row, True)
                 if hasattr(value, "resolve_expression"):
                     raise ValueError(f"{field} holds an expression: save the row.")
-                params.append(field.get_db_prep_save(value, connection=connection))
+                if holds and _is_json(field):
+                    # As text: the statement replaces in it, then casts it.
+                    params.append(json.dumps(value, cls=field.encoder))
+                else:
+                    params.append(field.get_db_prep_save(value, connection=connection))
                 if holds:
                     params.append(numbered.token)  # type: ignore[union-attr]
     with connection.cursor() as cursor:

@@ -156,7 +156,11 @@ def _quoting(numbered: DayNumber) -> Notification:
 
 
 @pytest.mark.django_db
-def test_a_numbered_write_takes_the_next_number_and_puts_its_text_in_place(tree):
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "plain"])
+def test_a_numbered_write_takes_the_next_number_and_puts_its_text_in_place(
+    tree, settings, prepared
+):
+    settings.PREPARED_QUERIES = prepared  # the statement as SQL, or EXECUTE
     DailySequence.objects.create(day=DAY, last=41)
     numbered = _numbered()
     district, street, community = rows = _areas(tree.unit_a)
