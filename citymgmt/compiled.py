@@ -596,8 +596,10 @@ def rows_insert(
         return text
     together = _together(using, rows, links, holders, numbered)
     params: list[Any] = []
+    token = ""
     if numbered is not None:
         params += [numbered.day, numbered.prefix, numbered.width]
+        token = numbered.token
     for row, fields in zip(rows, together.rows, strict=True):
         for field, earlier, holds in fields:
             if earlier is None:
@@ -610,7 +612,7 @@ def rows_insert(
                 else:
                     params.append(field.get_db_prep_save(value, connection=connection))
                 if holds:
-                    params.append(numbered.token)  # type: ignore[union-attr]
+                    params.append(token)
     with connection.cursor() as cursor:
         _run(cursor, connection, together.sql, params)
         made = cursor.fetchone()

@@ -79,24 +79,28 @@ def _store() -> BaseCache:
     return _local if time.monotonic() < _local_until else caches[DEFAULT_CACHE_ALIAS]
 
 
+def _count_here(exc: Exception) -> None:
+    """The shared cache failed: count in this process for a while, and say so."""
+    global _local_until
+    seconds = settings.RATELIMIT_FALLBACK_SECONDS
+    logger.warning(
+        "Rate limits count in this process for %d s: the shared cache failed (%s: %s)",
+        seconds,
+        exc.__class__.__name__,
+        exc,
+    )
+    _local_until = time.monotonic() + seconds
+
+
 def _counted(operation: Callable[[BaseCache], T]) -> T:
     """Run a counting operation on the shared cache, or in this process if it fails."""
-    global _local_until
     store = _store()
     if store is _local:
         return operation(_local)
     try:
         return operation(store)
     except CACHE_ERRORS as exc:
-        seconds = settings.RATELIMIT_FALLBACK_SECONDS
-        logger.warning(
-            "Rate limits count in this process for %d s: the shared cache failed "
-            "(%s: %s)",
-            seconds,
-            exc.__class__.__name__,
-            exc,
-        )
-        _local_until = time.monotonic() + seconds
+        _count_here(exc)
         return operation(_local)
 
 
@@ -220,14 +224,8 @@ class Counting:
 
     def _fallen_back(self, exc: Exception) -> Verdict:
         self._let_go(broken=True)
-        scope, key, rate = self._args
-
-        def failed(store: BaseCache) -> Verdict:
-            if store is not _local:
-                raise exc
-            return _hit(_local, scope, key, rate)
-
-        return _counted(failed)
+        _count_here(exc)
+        return _hit(_local, *self._args)
 
     def verdict(self) -> Verdict:
         if self._verdict is None:

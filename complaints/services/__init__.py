@@ -27,7 +27,7 @@ from complaints.services.intake import (
     attachment_add,
     complaint_submit,
     complaint_submit_refusal,
-    reference_next,
+    reference_number,
 )
 from complaints.services.outcomes import complaint_relocation_record
 from complaints.services.ratings import complaint_rate, complaint_reopen
@@ -75,5 +75,5 @@ __all__ = [
     "deadline_rule_save",
     "extension_decide",
     "extension_request",
-    "reference_next",
+    "reference_number",
 ]

@@ -37,23 +37,16 @@ from complaints.workflow import ACTIONS
 from squads.models import Area, Squad
 from squads.roles import CITIZEN, role_of
 
-_SEQUENCE = "complaints_dailysequence"
-
 
 def reference_number(*, at: datetime) -> compiled.DayNumber:
     """The day's next reference, as the filing's statement takes it."""
     day = timezone.localdate(at)
     return compiled.DayNumber(
-        table=_SEQUENCE, day=day, prefix=references.prefix(day), width=references.WIDTH
+        table="complaints_dailysequence",
+        day=day,
+        prefix=references.prefix(day),
+        width=references.WIDTH,
     )
-
-
-def reference_next(*, at: datetime | None = None) -> str:
-    """Hand out the next reference of the day: 20261123-0042 (one upsert;
-    the day's row stays locked until commit). A filing takes its number in
-    the statement that writes the case instead (`reference_number`)."""
-    day = timezone.localdate(at or timezone.now())
-    return references.make(day, compiled.day_number_next(table=_SEQUENCE, day=day))
 
 
 def _account(by: User | None) -> User | None:

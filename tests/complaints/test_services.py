@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,7 +17,7 @@ from complaints.services import (
     complaint_act,
     complaint_rate,
     complaint_reveal_phone,
-    reference_next,
+    reference_number,
 )
 from complaints.workflow import TRANSITIONS
 from tests.complaints.factories import photo, submit, walk_to
@@ -46,7 +46,10 @@ def test_references_count_up_within_a_day(tree):
 def test_reference_day_follows_shanghai_time(db):
     # 17:30 UTC on the 23rd is already the 24th in Shanghai.
     late = datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
-    assert reference_next(at=late).startswith("20261124-")
+    # The day a filing's statement counts in, and its references' prefix.
+    numbered = reference_number(at=late)
+    assert numbered.day == date(2026, 11, 24)
+    assert numbered.text(1).startswith("20261124-")
 
 
 def test_without_a_community_the_dispatcher_chooses_the_unit(tree, dispatcher):
