@@ -13,7 +13,7 @@ from django.utils import translation
 from citymgmt.errors import InvalidInput
 from citymgmt.notifications.models import Notification
 from complaints import services
-from complaints.models import Category, Complaint, ComplaintEvent
+from complaints.models import Category, Complaint, ComplaintEvent, DailySequence
 from squads.models import Area
 
 pytestmark = [
@@ -65,6 +65,9 @@ def test_a_category_removed_while_typing_is_refused_on_its_field_in_chinese(
     assert refused.value.field == "category"
     assert str(refused.value) == "请从列表中选择问题类别。"
     assert _nothing_filed()
+    # The refused statement took no number: the next filing is the day's first.
+    assert not DailySequence.objects.exists()
+    assert _file(tree).reference.endswith("-0001")
 
 
 def test_a_community_removed_while_typing_is_refused_on_its_field(
