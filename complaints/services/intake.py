@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import unicodedata
 import uuid
@@ -314,27 +315,14 @@ def _database_refusal(error: IntegrityError) -> DomainError:
 
 
 def _filed_or_refused(submit: Callable[P, Complaint]) -> Callable[P, Complaint]:
-    """Run a filing as one transaction; a refusal of the database's, at an
-    insert or at commit, leaves as a `DomainError` and nothing is filed.
-
-    A filing without photos writes everything in one statement
-    (`compiled.rows_insert`: the reference, the case, its event and its SMS),
-    which is a transaction on its own: it is not wrapped in another. On
-    PostgreSQL the filing is then one round trip instead of three (BEGIN,
-    the statement, COMMIT), and the day's counter row is locked only while
-    the server runs and commits that statement, never while it waits for
-    this process to send COMMIT. Inside a caller's transaction the
-    statement joins it. A filing with photos adds their rows after the
-    statement: those and the statement are one transaction.
-    """
+    """A refusal of the database's, at an insert or at commit, leaves a
+    filing as a `DomainError`; nothing is filed (see `_file` for the
+    transaction)."""
 
     @functools.wraps(submit)
     def filed(*args: P.args, **kwargs: P.kwargs) -> Complaint:
         try:
-            if not kwargs.get("photos"):
-                return submit(*args, **kwargs)
-            with transaction.atomic():
-                return submit(*args, **kwargs)
+            return submit(*args, **kwargs)
         except IntegrityError as error:
             raise _database_refusal(error) from None
 
@@ -456,15 +444,21 @@ def _file(
     sms = citizen_message(complaint, action=Action.SUBMIT)
     messages = [sms] if sms is not None else []
     # The reference, the case, its event and its SMS in one statement on
-    # PostgreSQL.
-    compiled.rows_insert([complaint, event, *messages], numbered=numbered)
-    send_on_commit(messages)
-    for photo in photos:
-        attachment_add(
-            complaint=complaint,
-            photo=photo,
-            kind=Attachment.Kind.CITIZEN,
-            event=event,
-            by=by,
-        )
+    # PostgreSQL, which is a transaction on its own: without photos it is
+    # not wrapped in another, so the filing is one round trip instead of
+    # three (BEGIN, the statement, COMMIT) and the day's counter row is
+    # locked only while the server runs and commits it. Inside a caller's
+    # transaction it joins that one. Photos are rows written after it: with
+    # them, they and the statement are one transaction.
+    with transaction.atomic() if photos else contextlib.nullcontext():
+        compiled.rows_insert([complaint, event, *messages], numbered=numbered)
+        send_on_commit(messages)
+        for photo in photos:
+            attachment_add(
+                complaint=complaint,
+                photo=photo,
+                kind=Attachment.Kind.CITIZEN,
+                event=event,
+                by=by,
+            )
     return complaint

@@ -15,6 +15,7 @@ from citymgmt.notifications.models import Notification
 from complaints import services
 from complaints.models import Category, Complaint, ComplaintEvent, DailySequence
 from squads.models import Area
+from tests.complaints.factories import photo
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -104,3 +105,17 @@ def test_a_street_removed_while_typing_is_refused_on_its_field_in_chinese(
     assert refused.value.field == "street"
     assert str(refused.value) == "请从列表中选择街道或乡镇。"
     assert _nothing_filed()
+
+
+def test_a_filing_whose_photo_cannot_be_stored_files_nothing(tree, settings, tmp_path):
+    # The photos' folder cannot be made: a file stands where it would go.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = str(blocker / "media")
+
+    with pytest.raises(OSError):
+        _file(tree, photos=[photo()])
+
+    # The case's statement ran before the photo: it went back with it.
+    assert _nothing_filed()
+    assert not DailySequence.objects.exists()
