@@ -738,7 +738,8 @@ def _more_rows(tree, supervisor, officer, other_squad_leader, campaign):
 PAGES = {
     "campaign list": lambda d: f"{ADMIN}/campaign/",
     "campaign page": lambda d: f"{ADMIN}/campaign/{d['campaign'].pk}/change/",
-    "grid": lambda d: grid(d["campaign"]),
+    # The week of the drive's tallies (yesterday's), whatever day it is today.
+    "grid": lambda d: grid(d["campaign"], week=f"{days_ago(1):%G-W%V}"),
     "tally list": lambda d: f"{ADMIN}/tally/",
     "tally page": lambda d: f"{ADMIN}/tally/{d['a_tally'].pk}/change/",
     "road segment list": lambda d: f"{ADMIN}/roadsegment/",
@@ -758,7 +759,7 @@ QUERIES = {
     "campaign page": (13, 19),
     # The campaign, its units in scope, the unit's segments, the metrics, the
     # week's tallies with their figures and photos.
-    "grid": (9, 7),
+    "grid": (11, 9),
     "tally list": (10, 8),
     "tally page": (8, 6),
     "road segment list": (6, 4),
