@@ -32,6 +32,7 @@ from complaints.models import (
     Channel,
     Complaint,
     ComplaintEvent,
+    DailySequence,
 )
 from complaints.services.events import citizen_message, event_build
 from complaints.workflow import ACTIONS
@@ -43,7 +44,7 @@ def reference_number(*, at: datetime) -> compiled.DayNumber:
     """The day's next reference, as the filing's statement takes it."""
     day = timezone.localdate(at)
     return compiled.DayNumber(
-        table="complaints_dailysequence",
+        table=DailySequence._meta.db_table,
         day=day,
         prefix=references.prefix(day),
         width=references.WIDTH,

@@ -25,7 +25,12 @@ from citymgmt.notifications.services import notify, notify_many, staff_messages
 from complaints.services.tracking import reference_locked
 from squads.models import Member, Squad
 from squads.roles import LEADERS, Role
-from vendors.models import Market, StallRequest, StallRequestStatus
+from vendors.models import (
+    Market,
+    StallRequest,
+    StallRequestSequence,
+    StallRequestStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +75,7 @@ def reference_next(*, at: datetime | None = None) -> str:
     day = timezone.localdate(at or timezone.now())
     return reference_make(
         day,
-        compiled.day_number_next(table="vendors_stallrequestsequence", day=day),
+        compiled.day_number_next(table=StallRequestSequence._meta.db_table, day=day),
     )
 
 
